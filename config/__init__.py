@@ -1,0 +1,1 @@
+"""Application configuration: settings, the database client, middleware and error handling."""

@@ -1,0 +1,29 @@
+"""Gunicorn settings shared by the Procfile and run.sh: uvicorn workers, $PORT, WEB_CONCURRENCY."""
+
+import os
+import sys
+
+bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+worker_class = "uvicorn_worker.UvicornWorker"
+
+if os.environ.get("MONGO_DB_URI"):
+    workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+else:
+    # Each worker would hold its own in-memory database: users signed up in one would not exist
+    # in the next. One worker keeps the embedded default coherent.
+    workers = 1
+    print(
+        "gunicorn: embedded in-memory database (no MONGO_DB_URI), so starting 1 worker",
+        file=sys.stderr,
+    )
+
+# Let in-flight requests finish on SIGTERM (Heroku allows 30 s before SIGKILL).
+graceful_timeout = int(os.environ.get("GRACEFUL_TIMEOUT", "25"))
+timeout = 60
+keepalive = 5
+# Trust X-Forwarded-For only from the listed proxies (Heroku's router: set FORWARDED_ALLOW_IPS=*).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# The app writes its own access log line (with the request id); gunicorn's would repeat it.
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()

@@ -1,0 +1,31 @@
+"""Texts for the API as a whole."""
+
+TITLE = "Host Home Program API"
+
+DESCRIPTION = """
+The backend of the Host Home Program: volunteer **hosts** house young **guests**, and
+**coordinators** match them.
+
+## Using this API
+- Every route lives under `/api`; JSON in and out with camelCase field names; ids are uuid4 strings;
+  times are ISO 8601 in UTC.
+- Sign in with `POST /api/auth/signin` (or the **Authorize** button here, which uses
+  `POST /api/auth/token`) and send `Authorization: Bearer <token>`. Access tokens are short-lived;
+  `GET /api/auth/refresh` uses the `refresh_token` cookie to get a new one.
+- Collections come back as `{"items": [...], "total": N, "limit": L, "offset": O}` and take
+  `limit` (1–100, default 20) and `offset` query parameters.
+- Every error has one shape:
+  `{"message", "code", "status", "details"?, "requestId"}`. Branch on `code`; show `message`;
+  quote `requestId` (also in the `X-Request-ID` header) when reporting a problem.
+"""
+
+TAGS = [
+    {"name": "health", "description": "Is the service up, and can it reach its database?"},
+    {"name": "auth", "description": "Sign-up, sign-in, tokens, invitations and passwords."},
+    {"name": "users", "description": "The signed-in user, and user management for staff."},
+    {"name": "housing orgs", "description": "Housing organisations and their programs."},
+    {"name": "intake profiles", "description": "Intake forms and each user's answers."},
+    {"name": "coordinator", "description": "Cases and the coordinator dashboard; hosts."},
+    {"name": "events", "description": "Orientations, info sessions and other events."},
+    {"name": "images", "description": "Uploaded images for users and events."},
+]

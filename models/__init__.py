@@ -1,0 +1,1 @@
+"""Pydantic models: stored documents (ExtendedBaseModel) and request/response schemas."""

@@ -1,0 +1,101 @@
+"""Shared model bases.
+
+`ExtendedBaseModel` is the one fix for the `_id`/pydantic clash: documents carry a uuid4 string in
+`_id` (pydantic field `id`), `get_id()` reads it, and `to_document()` dumps it back under `_id`.
+`APIModel` is the base of request and response schemas: camelCase on the wire, snake_case in Python.
+"""
+
+from datetime import UTC, datetime
+from typing import Any, Generic, TypeVar
+from uuid import uuid4
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+
+def new_id() -> str:
+    """A fresh document id: a uuid4 string."""
+    return str(uuid4())
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware, in UTC, truncated to what MongoDB stores (milliseconds)."""
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+class ExtendedBaseModel(BaseModel):
+    """Base of every stored document: a uuid4 string `_id` that survives a round trip."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    id: str = Field(default_factory=new_id, alias="_id")
+
+    def get_id(self) -> str:
+        """The document's `_id`."""
+        return self.id
+
+    def to_document(self, **kwargs: Any) -> dict[str, Any]:
+        """The dict to store: field names as in Python, the id under `_id`."""
+        data = self.model_dump(**kwargs)
+        data["_id"] = data.pop("id")
+        return data
+
+    @classmethod
+    def from_document(cls, document: dict[str, Any]) -> "ExtendedBaseModel":
+        """Build the model from a stored document (unknown fields are ignored)."""
+        return cls.model_validate(document)
+
+
+class APIModel(BaseModel):
+    """Base of request and response bodies: camelCase JSON, unknown fields ignored."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        from_attributes=True,
+        extra="ignore",
+    )
+
+
+class StrictAPIModel(APIModel):
+    """A request body that must not carry fields it does not know (none so far in the contract)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+ItemT = TypeVar("ItemT")
+
+
+class Page(APIModel, Generic[ItemT]):
+    """One page of a collection."""
+
+    items: list[ItemT]
+    total: int = Field(description="How many items match, over all pages.")
+    limit: int
+    offset: int
+
+
+class Message(APIModel):
+    """A plain confirmation."""
+
+    message: str
+
+
+class ErrorDetail(APIModel):
+    """One problem with one input field."""
+
+    field: str = Field(examples=["body.email"])
+    message: str
+
+
+class ErrorResponse(APIModel):
+    """The one shape of every error response."""
+
+    message: str = Field(description="What went wrong, for a person.")
+    code: str = Field(description="A stable name to branch on.", examples=["ValidationError"])
+    status: int = Field(description="The HTTP status, repeated.", examples=[422])
+    details: list[ErrorDetail] | None = Field(
+        default=None, description="On validation errors: one entry per bad field."
+    )
+    request_id: str = Field(description="Quote it when reporting a problem.")

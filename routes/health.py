@@ -1,0 +1,16 @@
+"""GET /api/health."""
+
+from fastapi import APIRouter
+
+from config.version import VERSION
+from docs import health as docs
+from models.health import Health
+from utils import health
+
+router = APIRouter(prefix="/api/health", tags=["health"])
+
+
+@router.get("", summary=docs.HEALTH_SUMMARY, description=docs.HEALTH_DESCRIPTION)
+async def get_health() -> Health:
+    await health.check_database()
+    return Health(version=VERSION)

@@ -1,0 +1,83 @@
+"""Shared fixtures: one app per test run, a clean database per test, an async HTTP client.
+
+The suite runs on the embedded store by default and, unchanged, against a real MongoDB when
+TEST_MONGO_URI is set (a unique database per run, dropped at the end).
+"""
+
+import os
+import secrets
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from config.db import db, test_database_name
+from config.main import create_app
+from config.settings import Settings
+from utils.startup import prepare_database
+
+TEST_MONGO_URI = os.environ.get("TEST_MONGO_URI") or None
+
+
+def make_settings(tmp_dir: Path, **overrides: object) -> Settings:
+    """Settings for tests: explicit values only, never the developer's .env file."""
+    values: dict[str, object] = {
+        "MONGO_DB_URI": TEST_MONGO_URI,
+        "JWT_SECRET_KEY": secrets.token_urlsafe(48),
+        "ENVIRONMENT": "test",
+        "EMAIL_OUTBOX_DIR": str(tmp_dir / "outbox"),
+        "SEED_DEMO_DATA": False,
+        "LOG_LEVEL": "WARNING",
+        "CORS_ORIGINS": "http://localhost:3000",
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The settings every test app uses."""
+    return make_settings(tmp_path_factory.mktemp("hosthome"))
+
+
+@pytest.fixture(scope="session")
+async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+    """The application, with its lifespan running for the whole session."""
+    name = test_database_name() if TEST_MONGO_URI else "hosthome_test"
+    application = create_app(settings, database_name=name)
+    async with application.router.lifespan_context(application):
+        yield application
+        await db.drop()
+
+
+@pytest.fixture(autouse=True)
+async def clean_database(request: pytest.FixtureRequest) -> AsyncIterator[None]:
+    """Every test that uses the app starts from an empty, freshly prepared database."""
+    if "app" in request.fixturenames:
+        settings = request.getfixturevalue("settings")
+        for name in await db.database.list_collection_names():
+            await db.database.drop_collection(name)
+        await prepare_database(settings)
+    yield
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client talking to the app in process."""
+    transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 50000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+def assert_error(response: httpx.Response, status: int, code: str) -> dict[str, object]:
+    """Assert the response is an error of the shared shape with this status and code."""
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert body["code"] == code, body
+    assert body["status"] == status
+    assert isinstance(body["message"], str)
+    assert body["message"]
+    assert body["requestId"] == response.headers["x-request-id"]
+    return body

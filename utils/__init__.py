@@ -1,0 +1,1 @@
+"""Async interface modules: business rules, and the only code that touches each collection."""
