@@ -2,7 +2,8 @@
 # Lint every project file; fails on any finding. Run it inside the venv, or as ./run.sh ./lint.sh
 set -euo pipefail
 cd "$(dirname "$0")"
-files=(app.py config docs models routes utils tests bench)
+files=(app.py config docs models routes utils tests)
+[ -d bench ] && files+=(bench)
 ruff check "${files[@]}"
 ruff format --check "${files[@]}"
 pylint --rcfile=pylintrc "${files[@]}"

@@ -5,22 +5,23 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi_offline import FastAPIOffline
 
 from config.db import db
 from config.errors import DEFAULT_RESPONSES, install_error_handlers
 from config.logging import configure_logging
 from config.middleware import ErrorShapedCORSMiddleware, RequestContextMiddleware
-from config.settings import Settings, get_settings
+from config.settings import Settings, activated, get_settings
 from config.version import VERSION
 from docs import app as docs
-from routes import health
+from routes import auth, health, users
+from routes.deps import enforce_sign_in
 from utils.startup import prepare_database
 
 log = logging.getLogger("hosthome")
 
-ROUTERS = [health.router]
+ROUTERS = [health.router, auth.router, users.router]
 
 
 @contextlib.asynccontextmanager
@@ -49,7 +50,7 @@ def create_app(settings: Settings | None = None, database_name: str | None = Non
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        with db.connected(settings, database_name):
+        with activated(settings), db.connected(settings, database_name):
             async with _prepared_database(settings):
                 yield
 
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None, database_name: str | None = Non
         openapi_tags=docs.TAGS,
         responses=DEFAULT_RESPONSES,
         lifespan=lifespan,
+        dependencies=[Depends(enforce_sign_in)],
         swagger_ui_parameters={"persistAuthorization": True},
     )
     app.state.settings = settings

@@ -5,7 +5,9 @@ the embedded (in-memory) store, where a random per-process key is generated: not
 process there anyway. Against a real MongoDB the process refuses to start without a strong key.
 """
 
+import contextlib
 import secrets
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Annotated, Literal
 
@@ -109,3 +111,21 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """The process-wide settings, read once."""
     return Settings()
+
+
+_active: list[Settings] = []
+
+
+@contextlib.contextmanager
+def activated(settings: Settings) -> Iterator[None]:
+    """Make these the settings `active_settings()` returns while an app runs (tests nest apps)."""
+    _active.append(settings)
+    try:
+        yield
+    finally:
+        _active.remove(settings)
+
+
+def active_settings() -> Settings:
+    """The settings of the running app (the environment's when no app runs)."""
+    return _active[-1] if _active else get_settings()

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from config.db import Database
 from config.main import create_app
 from config.settings import Settings
+from routes import deps
 from tests.conftest import assert_error, make_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,8 +29,12 @@ class _Echo(BaseModel):
 
 
 @pytest.fixture
-async def probe_app(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    """A separate app with extra routes that exercise the error paths of the foundation."""
+async def probe_app(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A separate app with extra (public) routes that exercise the foundation's error paths."""
+    probes = {("POST", "/api/probe/echo"), ("GET", "/api/probe/crash")}
+    monkeypatch.setattr(deps, "PUBLIC_ROUTES", deps.PUBLIC_ROUTES | probes)
     application = create_app(make_settings(tmp_path, MONGO_DB_URI=None), "probe")
     router_app: FastAPI = application
 
@@ -132,9 +137,7 @@ class TestCors:
         response = await client.get("/api/health", headers={"Origin": "https://evil.example"})
         assert "access-control-allow-origin" not in response.headers
 
-    async def test_refused_preflight_is_in_the_error_shape(
-        self, client: httpx.AsyncClient
-    ) -> None:
+    async def test_refused_preflight_is_in_the_error_shape(self, client: httpx.AsyncClient) -> None:
         response = await client.options(
             "/api/health",
             headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"},
@@ -156,7 +159,9 @@ class TestHealth:
     async def test_unreachable_database_gives_503_within_5_seconds_and_stays_up(
         self, tmp_path: Path
     ) -> None:
-        settings = make_settings(tmp_path, MONGO_DB_URI="mongodb://127.0.0.1:9/?directConnection=true")
+        settings = make_settings(
+            tmp_path, MONGO_DB_URI="mongodb://127.0.0.1:9/?directConnection=true"
+        )
         application = create_app(settings, "unreachable")
         async with application.router.lifespan_context(application):
             transport = httpx.ASGITransport(app=application)

@@ -4,6 +4,7 @@ import logging
 
 from config.db import db, ensure_indexes_in_background
 from config.settings import Settings
+from utils import demo
 
 log = logging.getLogger("hosthome.startup")
 
@@ -11,5 +12,6 @@ log = logging.getLogger("hosthome.startup")
 async def prepare_database(settings: Settings) -> None:
     """Create indexes (retrying until the server answers), then seed what the settings ask for."""
     await ensure_indexes_in_background(db)
-    del settings  # used by the seeders added with the feature modules
+    if settings.seed_demo_data:
+        await demo.seed_demo_users(settings)
     log.info("database ready")

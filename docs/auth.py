@@ -1,0 +1,94 @@
+"""Texts for /api/auth."""
+
+SIGNUP_SUMMARY = "Create an account"
+SIGNUP_DESCRIPTION = """
+Public. Creates an account with the role `guest`, `host` or `coordinator` (admins are made by
+admins) and e-mails a 6-digit confirmation code, valid 24 hours. The account is `unconfirmed` until
+the code is sent to `GET /api/auth/signup/confirm`. E-mails are unique whatever their case
+(`409 EmailAlreadyRegistered`). Passwords need 8–256 characters with a lower-case letter, an
+upper-case letter, a digit and a symbol (`422 WeakPassword`, with `details` saying what is missing).
+"""
+
+CONFIRM_SUMMARY = "Confirm an e-mail address"
+CONFIRM_DESCRIPTION = """
+Public. Accepts the code e-mailed at sign-up; the account becomes `active`. A wrong code is
+`400 InvalidCode`, an old one `400 CodeExpired`; after 5 wrong tries of one code, `429` until a new
+code is requested.
+"""
+
+RESEND_SUMMARY = "Send the confirmation code again"
+RESEND_DESCRIPTION = """
+Public. E-mails a new confirmation code (the old one stops working). Answers the same whether or
+not the account exists, so it cannot be used to find out who has an account. Rate limited.
+"""
+
+SIGNIN_SUMMARY = "Sign in"
+SIGNIN_DESCRIPTION = """
+Public. Answers the user, a short-lived access token (`expiresIn` seconds) for the
+`Authorization: Bearer` header, and sets the `refresh_token` cookie (HttpOnly, SameSite=Lax, path
+`/api/auth`) used by `/refresh` and `/session`. An unknown e-mail and a wrong password both give
+`401 InvalidCredentials`. `403 EmailNotConfirmed` or `403 InvitePending` when the account is not
+ready. Rate limited per e-mail and per client address (`429` with `Retry-After`).
+"""
+
+TOKEN_SUMMARY = "Sign in (OAuth2 password form)"
+TOKEN_DESCRIPTION = """
+Public. The same as sign-in, for the OAuth2 password flow: the form fields `username` (the e-mail)
+and `password`; answers `{access_token, token_type}`. This is what the **Authorize** button of this
+page uses.
+"""
+
+REFRESH_SUMMARY = "Get a new access token"
+REFRESH_DESCRIPTION = """
+Uses the `refresh_token` cookie: answers a new access token and rotates the cookie. Each refresh
+token works once; presenting one that was already used ends the whole session (someone copied it),
+and both parties must sign in again.
+"""
+
+SESSION_SUMMARY = "Resume a session"
+SESSION_DESCRIPTION = """
+Uses the `refresh_token` cookie, like `/refresh`, and also answers the user: what a page load
+calls to find out whether someone is signed in.
+"""
+
+SIGNOUT_SUMMARY = "Sign out"
+SIGNOUT_DESCRIPTION = """
+Ends the current session: its access tokens get `401 SessionRevoked` from the next request on, its
+refresh token stops working, and the cookie is cleared.
+"""
+
+FORGOT_SUMMARY = "Ask for a password reset code"
+FORGOT_DESCRIPTION = """
+Public. E-mails a 6-digit reset code if the account exists. Answers the same either way. Rate
+limited.
+"""
+
+FORGOT_CONFIRM_SUMMARY = "Reset the password with the e-mailed code"
+FORGOT_CONFIRM_DESCRIPTION = """
+Public. Sets the new password and ends every session of the user on every device.
+"""
+
+INVITE_SUMMARY = "Invite someone"
+INVITE_DESCRIPTION = """
+Coordinators invite guests and hosts; admins invite anyone. Creates the account with status
+`invited` and e-mails an invitation code. An invited guest or host gets a case assigned to the
+inviting coordinator.
+"""
+
+CONFIRM_INVITE_SUMMARY = "Accept an invitation"
+CONFIRM_INVITE_DESCRIPTION = """
+Public. Checks the invitation code and answers `{challenge: "NEW_PASSWORD_REQUIRED", session}`;
+send that `session` with the chosen password to `POST /api/auth/new-password` within an hour.
+"""
+
+NEW_PASSWORD_SUMMARY = "Choose the first password of an invited account"
+NEW_PASSWORD_DESCRIPTION = """
+Public. Takes the `session` from `/confirm-invite` and a password; the account becomes `active` and
+the user is signed in (as with `/signin`). Works once.
+"""
+
+SECRET_SUMMARY = "Check that you are signed in"
+SECRET_DESCRIPTION = "Answers a message for any signed-in user; 401 otherwise."
+
+VALIDATE_SUMMARY = "Validate an access token"
+VALIDATE_DESCRIPTION = "204 when the access token is valid and its session live; 401 otherwise."

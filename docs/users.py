@@ -1,0 +1,36 @@
+"""Texts for /api/users."""
+
+CURRENT_SUMMARY = "The signed-in user"
+CURRENT_DESCRIPTION = "Answers the user the access token belongs to."
+
+UPDATE_CURRENT_SUMMARY = "Change your profile"
+UPDATE_CURRENT_DESCRIPTION = """
+Changes only the fields sent: `firstName`, `middleName`, `lastName`, `phone`, `imageId`. E-mail,
+role and status cannot be changed here.
+"""
+
+CHANGE_PASSWORD_SUMMARY = "Change your password"
+CHANGE_PASSWORD_DESCRIPTION = """
+Needs the current password (`401 InvalidCredentials` otherwise). Every other session of the user
+ends; the current one goes on.
+"""
+
+LIST_SUMMARY = "List users"
+LIST_DESCRIPTION = """
+Coordinators and admins. Newest first; `role` filters by role and `q` matches words in the name or
+e-mail (case-insensitive). Paginated with `limit` and `offset`.
+"""
+
+GET_SUMMARY = "Get a user"
+GET_DESCRIPTION = "Coordinators, admins, and the user themself. `404 UserNotFound` otherwise."
+
+ROLE_SUMMARY = "Change a user's role"
+ROLE_DESCRIPTION = """
+Admins only. A user who becomes a guest or host gets a case if they had none.
+"""
+
+DELETE_SUMMARY = "Delete a user"
+DELETE_DESCRIPTION = """
+Admins, or the user themself. Their sessions, intake profiles, RSVPs, saved events and feedback go
+with them, and events they created that have not ended are cancelled (attendees are told).
+"""

@@ -1,0 +1,90 @@
+"""Bodies of /api/auth."""
+
+from typing import Literal
+
+from pydantic import EmailStr, Field
+
+from models.commons import APIModel
+from models.users import Role, User
+
+Password = Field(max_length=1024, description="8–256 characters: lower, upper, digit, symbol.")
+
+
+class SignUp(APIModel):
+    """POST /api/auth/signup."""
+
+    email: EmailStr
+    password: str = Password
+    first_name: str = Field(min_length=1, max_length=100)
+    middle_name: str | None = Field(default=None, max_length=100)
+    last_name: str | None = Field(default=None, max_length=100)
+    role: Literal[Role.GUEST, Role.HOST, Role.COORDINATOR] = Field(
+        description="guest, host or coordinator; admins are made by admins."
+    )
+
+
+class SignIn(APIModel):
+    """POST /api/auth/signin."""
+
+    email: EmailStr
+    password: str = Field(max_length=1024)
+
+
+class UserWithMessage(APIModel):
+    """A confirmation with the user it is about."""
+
+    message: str
+    user: User
+
+
+class AccessToken(APIModel):
+    """A fresh access token."""
+
+    token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int = Field(description="Seconds until the token expires.")
+
+
+class SignedIn(AccessToken):
+    """A signed-in user with an access token (the refresh token is in a cookie)."""
+
+    user: User
+
+
+class OAuth2Token(APIModel):
+    """POST /api/auth/token: the OAuth2 password flow's answer (snake_case by that standard)."""
+
+    access_token: str = Field(alias="access_token")
+    token_type: Literal["bearer"] = Field(default="bearer", alias="token_type")
+
+
+class ForgotPasswordConfirm(APIModel):
+    """POST /api/auth/forgot-password/confirm."""
+
+    email: EmailStr
+    code: str = Field(min_length=1, max_length=32)
+    password: str = Password
+
+
+class Invite(APIModel):
+    """POST /api/auth/invite."""
+
+    email: EmailStr
+    first_name: str = Field(min_length=1, max_length=100)
+    middle_name: str | None = Field(default=None, max_length=100)
+    last_name: str | None = Field(default=None, max_length=100)
+    role: Role = Role.GUEST
+
+
+class NewPasswordChallenge(APIModel):
+    """GET /api/auth/confirm-invite: choose a password next, with this session."""
+
+    challenge: Literal["NEW_PASSWORD_REQUIRED"] = "NEW_PASSWORD_REQUIRED"
+    session: str
+
+
+class NewPassword(APIModel):
+    """POST /api/auth/new-password."""
+
+    session: str = Field(min_length=1, max_length=4096)
+    password: str = Password

@@ -1,0 +1,102 @@
+"""Users: the stored document, its public view, and the bodies of /api/users."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import EmailStr, Field
+
+from models.commons import APIModel, ExtendedBaseModel, utcnow
+
+
+class Role(StrEnum):
+    """What a user may do."""
+
+    GUEST = "guest"
+    HOST = "host"
+    COORDINATOR = "coordinator"
+    ADMIN = "admin"
+
+
+class UserStatus(StrEnum):
+    """Where a user is in the account life cycle."""
+
+    UNCONFIRMED = "unconfirmed"
+    ACTIVE = "active"
+    INVITED = "invited"
+
+
+class SessionEntry(APIModel):
+    """One signed-in session: a refresh token family, kept hashed inside the user document."""
+
+    id: str
+    refresh_hash: str
+    created_at: datetime
+    expires_at: datetime
+
+
+class UserDocument(ExtendedBaseModel):
+    """A user as stored in the `users` collection."""
+
+    email: str
+    email_lower: str
+    first_name: str
+    middle_name: str | None = None
+    last_name: str | None = None
+    role: Role
+    status: UserStatus
+    phone: str | None = None
+    image_id: str | None = None
+    password_hash: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    sessions: list[SessionEntry] = Field(default_factory=list)
+    saved_event_ids: list[str] = Field(default_factory=list)
+
+
+Name = Field(min_length=1, max_length=100)
+OptionalName = Field(default=None, max_length=100)
+
+
+class User(APIModel):
+    """A user as clients see it: never a password or its hash."""
+
+    id: str
+    email: str
+    first_name: str
+    middle_name: str | None = None
+    last_name: str | None = None
+    role: Role
+    status: UserStatus
+    phone: str | None = None
+    image_id: str | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class UserUpdate(APIModel):
+    """PATCH /api/users/current: only the fields sent are changed."""
+
+    first_name: str | None = Field(default=None, min_length=1, max_length=100)
+    middle_name: str | None = OptionalName
+    last_name: str | None = OptionalName
+    phone: str | None = Field(default=None, max_length=40, pattern=r"^[0-9+()\-. ]*$")
+    image_id: str | None = Field(default=None, max_length=64)
+
+
+class RoleChange(APIModel):
+    """PATCH /api/users/{userId}/role."""
+
+    role: Role
+
+
+class PasswordChange(APIModel):
+    """POST /api/users/current/password."""
+
+    current_password: str = Field(max_length=1024)
+    new_password: str = Field(max_length=1024)
+
+
+class EmailAddress(APIModel):
+    """A body with just an e-mail address."""
+
+    email: EmailStr

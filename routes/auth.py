@@ -1,0 +1,228 @@
+"""/api/auth: sign-up, sign-in, tokens, sign-out, passwords, invitations."""
+
+# Each route's summary and description come from docs/, where a consumer reads them.
+# pylint: disable=missing-function-docstring
+
+from typing import Annotated
+
+from fastapi import APIRouter, Cookie, Depends, Query, Response, status
+from fastapi.security import OAuth2PasswordRequestForm
+from pydantic import EmailStr
+
+from config.errors import responses
+from config.settings import active_settings
+from docs import auth as docs
+from models.auth import (
+    AccessToken,
+    ForgotPasswordConfirm,
+    Invite,
+    NewPassword,
+    NewPasswordChallenge,
+    OAuth2Token,
+    SignedIn,
+    SignIn,
+    SignUp,
+    UserWithMessage,
+)
+from models.commons import Message
+from models.users import EmailAddress
+from routes.deps import ClientAddress, CoordinatorOrAdmin, CurrentUser, SessionId
+from utils import auth
+from utils.auth import SignedInSession
+
+router = APIRouter(prefix="/api/auth", tags=["auth"])
+
+REFRESH_COOKIE = "refresh_token"
+COOKIE_PATH = "/api/auth"
+Code = Annotated[str, Query(min_length=1, max_length=32)]
+RefreshCookie = Annotated[str | None, Cookie(alias=REFRESH_COOKIE, include_in_schema=False)]
+
+
+def _set_refresh_cookie(response: Response, session: SignedInSession) -> None:
+    settings = active_settings()
+    response.set_cookie(
+        REFRESH_COOKIE,
+        session.refresh_token,
+        max_age=settings.REFRESH_TOKEN_DAYS * 24 * 3600,
+        path=COOKIE_PATH,
+        httponly=True,
+        samesite="lax",
+        secure=settings.ENVIRONMENT == "production",
+    )
+
+
+def _signed_in(response: Response, session: SignedInSession) -> SignedIn:
+    _set_refresh_cookie(response, session)
+    return SignedIn(user=session.user, token=session.access_token, expires_in=session.expires_in)
+
+
+@router.post(
+    "/signup",
+    status_code=status.HTTP_201_CREATED,
+    summary=docs.SIGNUP_SUMMARY,
+    description=docs.SIGNUP_DESCRIPTION,
+    responses=responses(409),
+)
+async def signup(body: SignUp) -> UserWithMessage:
+    user = await auth.register(body)
+    return UserWithMessage(message="Account created; check your e-mail for the code.", user=user)
+
+
+@router.get(
+    "/signup/confirm",
+    summary=docs.CONFIRM_SUMMARY,
+    description=docs.CONFIRM_DESCRIPTION,
+    responses=responses(400, 429),
+)
+async def confirm_signup(
+    email: Annotated[EmailStr, Query()], code: Code, client: ClientAddress
+) -> Message:
+    await auth.confirm_email(str(email), code, client)
+    return Message(message="E-mail address confirmed; you can sign in.")
+
+
+@router.post(
+    "/resend_confirmation_code",
+    summary=docs.RESEND_SUMMARY,
+    description=docs.RESEND_DESCRIPTION,
+    responses=responses(429),
+)
+async def resend_confirmation_code(body: EmailAddress, client: ClientAddress) -> Message:
+    await auth.resend_confirmation(str(body.email), client)
+    return Message(message="If the account waits for confirmation, a new code is on its way.")
+
+
+@router.post(
+    "/signin",
+    summary=docs.SIGNIN_SUMMARY,
+    description=docs.SIGNIN_DESCRIPTION,
+    responses=responses(401, 403, 429),
+)
+async def signin(body: SignIn, response: Response, client: ClientAddress) -> SignedIn:
+    session = await auth.sign_in(str(body.email), body.password, client)
+    return _signed_in(response, session)
+
+
+@router.post(
+    "/token",
+    summary=docs.TOKEN_SUMMARY,
+    description=docs.TOKEN_DESCRIPTION,
+    responses=responses(401, 403, 429),
+)
+async def token(
+    form: Annotated[OAuth2PasswordRequestForm, Depends()], response: Response, client: ClientAddress
+) -> OAuth2Token:
+    session = await auth.sign_in(form.username, form.password, client)
+    _set_refresh_cookie(response, session)
+    return OAuth2Token(access_token=session.access_token)
+
+
+@router.get(
+    "/refresh",
+    summary=docs.REFRESH_SUMMARY,
+    description=docs.REFRESH_DESCRIPTION,
+    responses=responses(401),
+)
+async def refresh(response: Response, refresh_token: RefreshCookie = None) -> AccessToken:
+    session = await auth.refresh(refresh_token)
+    _set_refresh_cookie(response, session)
+    return AccessToken(token=session.access_token, expires_in=session.expires_in)
+
+
+@router.get(
+    "/session",
+    summary=docs.SESSION_SUMMARY,
+    description=docs.SESSION_DESCRIPTION,
+    responses=responses(401),
+)
+async def resume_session(response: Response, refresh_token: RefreshCookie = None) -> SignedIn:
+    return _signed_in(response, await auth.refresh(refresh_token))
+
+
+@router.post(
+    "/signout",
+    summary=docs.SIGNOUT_SUMMARY,
+    description=docs.SIGNOUT_DESCRIPTION,
+    responses=responses(401),
+)
+async def signout(user: CurrentUser, session_id: SessionId, response: Response) -> Message:
+    await auth.sign_out(user.id, session_id)
+    response.delete_cookie(REFRESH_COOKIE, path=COOKIE_PATH, httponly=True, samesite="lax")
+    return Message(message="Signed out.")
+
+
+@router.post(
+    "/forgot-password",
+    summary=docs.FORGOT_SUMMARY,
+    description=docs.FORGOT_DESCRIPTION,
+    responses=responses(429),
+)
+async def forgot_password(body: EmailAddress, client: ClientAddress) -> Message:
+    await auth.forgot_password(str(body.email), client)
+    return Message(message="If the account exists, a reset code is on its way.")
+
+
+@router.post(
+    "/forgot-password/confirm",
+    summary=docs.FORGOT_CONFIRM_SUMMARY,
+    description=docs.FORGOT_CONFIRM_DESCRIPTION,
+    responses=responses(400, 429),
+)
+async def forgot_password_confirm(body: ForgotPasswordConfirm, client: ClientAddress) -> Message:
+    await auth.reset_password(str(body.email), body.code, body.password, client)
+    return Message(message="Password changed; sign in with the new one.")
+
+
+@router.post(
+    "/invite",
+    status_code=status.HTTP_201_CREATED,
+    summary=docs.INVITE_SUMMARY,
+    description=docs.INVITE_DESCRIPTION,
+    responses=responses(401, 403, 409),
+)
+async def invite(body: Invite, inviter: CoordinatorOrAdmin) -> UserWithMessage:
+    user = await auth.invite(inviter, body)
+    return UserWithMessage(message="Invitation sent.", user=user)
+
+
+@router.get(
+    "/confirm-invite",
+    summary=docs.CONFIRM_INVITE_SUMMARY,
+    description=docs.CONFIRM_INVITE_DESCRIPTION,
+    responses=responses(400, 429),
+)
+async def confirm_invite(
+    email: Annotated[EmailStr, Query()], code: Code, client: ClientAddress
+) -> NewPasswordChallenge:
+    return NewPasswordChallenge(session=await auth.confirm_invite(str(email), code, client))
+
+
+@router.post(
+    "/new-password",
+    summary=docs.NEW_PASSWORD_SUMMARY,
+    description=docs.NEW_PASSWORD_DESCRIPTION,
+    responses=responses(400),
+)
+async def new_password(body: NewPassword, response: Response) -> SignedIn:
+    return _signed_in(response, await auth.complete_invite(body.session, body.password))
+
+
+@router.get(
+    "/secret",
+    summary=docs.SECRET_SUMMARY,
+    description=docs.SECRET_DESCRIPTION,
+    responses=responses(401),
+)
+async def secret(user: CurrentUser) -> Message:
+    return Message(message=f"Welcome, {user.first_name}: you are signed in as a {user.role}.")
+
+
+@router.get(
+    "/validate",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary=docs.VALIDATE_SUMMARY,
+    description=docs.VALIDATE_DESCRIPTION,
+    responses=responses(401),
+)
+async def validate(_: CurrentUser) -> Response:
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

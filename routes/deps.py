@@ -1,0 +1,130 @@
+"""Who is calling: typed dependencies for authentication and roles.
+
+Every route needs a signed-in user unless it is in PUBLIC_ROUTES, the one short list of public
+routes. The app installs `enforce_sign_in` on every route, so a route added without thought is
+private by default.
+"""
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from fastapi.security import OAuth2PasswordBearer
+
+from config.settings import active_settings
+from models.users import Role, User
+from utils import tokens, users
+from utils.errors import Forbidden, InvalidToken, NotAuthenticated, SessionRevoked, TokenExpired
+
+# Method and path template of every route that needs no sign-in.
+PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("GET", "/docs"),
+        ("GET", "/docs/oauth2-redirect"),
+        ("GET", "/redoc"),
+        ("GET", "/api/health"),
+        ("POST", "/api/auth/signup"),
+        ("GET", "/api/auth/signup/confirm"),
+        ("POST", "/api/auth/resend_confirmation_code"),
+        ("POST", "/api/auth/signin"),
+        ("POST", "/api/auth/token"),
+        ("GET", "/api/auth/refresh"),
+        ("GET", "/api/auth/session"),
+        ("POST", "/api/auth/forgot-password"),
+        ("POST", "/api/auth/forgot-password/confirm"),
+        ("GET", "/api/auth/confirm-invite"),
+        ("POST", "/api/auth/new-password"),
+        ("GET", "/api/events"),
+        ("GET", "/api/events/{event_id}"),
+        ("GET", "/api/images/{image_id}"),
+    }
+)
+
+_bearer = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
+
+
+def is_public(request: Request) -> bool:
+    """Whether the matched route is on the public list."""
+    route = request.scope.get("route")
+    path = getattr(route, "path_format", request.url.path)
+    return (request.method, path) in PUBLIC_ROUTES
+
+
+async def authenticate(
+    request: Request, token: Annotated[str | None, Depends(_bearer)]
+) -> User | None:
+    """The signed-in user, or None when no usable token was sent.
+
+    On a public route a bad token counts as no token (a stale header must not break sign-in);
+    elsewhere it is a 401 that says what is wrong with it.
+    """
+    if not token:
+        return None
+    try:
+        claims = tokens.verify_token(active_settings(), token)
+        user = await users.get_session_user(claims.user_id, claims.session_id)
+    except (InvalidToken, TokenExpired, SessionRevoked):
+        if is_public(request):
+            return None
+        raise
+    request.state.session_id = claims.session_id
+    return user
+
+
+async def enforce_sign_in(
+    request: Request, user: Annotated[User | None, Depends(authenticate)]
+) -> None:
+    """Installed on every route: 401 NotAuthenticated unless signed in or public."""
+    if user is None and not is_public(request):
+        raise NotAuthenticated()
+
+
+async def signed_in_user(user: Annotated[User | None, Depends(authenticate)]) -> User:
+    """The signed-in user (401 otherwise)."""
+    if user is None:
+        raise NotAuthenticated()
+    return user
+
+
+def require_roles(*roles: Role) -> Callable[[User], Awaitable[User]]:
+    """A dependency that lets only users with one of these roles through (403 otherwise)."""
+
+    async def check(user: Annotated[User, Depends(signed_in_user)]) -> User:
+        if user.role not in roles:
+            raise Forbidden()
+        return user
+
+    return check
+
+
+def session_id(request: Request) -> str:
+    """The id of the caller's session (for sign-out and password changes)."""
+    return str(request.state.session_id)
+
+
+def client_address(request: Request) -> str | None:
+    """The caller's address (behind a trusted proxy, the forwarded one), for rate limits."""
+    return request.client.host if request.client else None
+
+
+CurrentUser = Annotated[User, Depends(signed_in_user)]
+OptionalUser = Annotated[User | None, Depends(authenticate)]
+CoordinatorOrAdmin = Annotated[User, Depends(require_roles(Role.COORDINATOR, Role.ADMIN))]
+Admin = Annotated[User, Depends(require_roles(Role.ADMIN))]
+SessionId = Annotated[str, Depends(session_id)]
+ClientAddress = Annotated[str | None, Depends(client_address)]
+
+
+class Pagination:
+    """`limit` (1–100, default 20) and `offset` (≥ 0) query parameters."""
+
+    def __init__(
+        self,
+        limit: Annotated[int, Query(ge=1, le=100, description="Items per page.")] = 20,
+        offset: Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip.")] = 0,
+    ) -> None:
+        self.limit = limit
+        self.offset = offset
+
+
+Paging = Annotated[Pagination, Depends()]

@@ -1,0 +1,95 @@
+"""/api/users: the signed-in user, and user management for staff."""
+
+# Each route's summary and description come from docs/, where a consumer reads them.
+# pylint: disable=missing-function-docstring
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from config.errors import responses
+from docs import users as docs
+from models.commons import Message, Page
+from models.users import PasswordChange, Role, RoleChange, User, UserUpdate
+from routes.deps import Admin, CoordinatorOrAdmin, CurrentUser, Paging, SessionId
+from utils import accounts, auth, users
+
+router = APIRouter(prefix="/api/users", tags=["users"])
+
+
+@router.get(
+    "/current",
+    summary=docs.CURRENT_SUMMARY,
+    description=docs.CURRENT_DESCRIPTION,
+    responses=responses(401),
+)
+async def get_current_user(user: CurrentUser) -> User:
+    return user
+
+
+@router.patch(
+    "/current",
+    summary=docs.UPDATE_CURRENT_SUMMARY,
+    description=docs.UPDATE_CURRENT_DESCRIPTION,
+    responses=responses(401),
+)
+async def update_current_user(body: UserUpdate, user: CurrentUser) -> User:
+    return await users.update_profile(user.id, body.model_dump(exclude_unset=True))
+
+
+@router.post(
+    "/current/password",
+    summary=docs.CHANGE_PASSWORD_SUMMARY,
+    description=docs.CHANGE_PASSWORD_DESCRIPTION,
+    responses=responses(401),
+)
+async def change_password(body: PasswordChange, user: CurrentUser, session: SessionId) -> Message:
+    await auth.change_password(user, session, body.current_password, body.new_password)
+    return Message(message="Password changed; your other sessions have been signed out.")
+
+
+@router.get(
+    "",
+    summary=docs.LIST_SUMMARY,
+    description=docs.LIST_DESCRIPTION,
+    responses=responses(401, 403),
+)
+async def list_users(
+    _: CoordinatorOrAdmin,
+    paging: Paging,
+    role: Role | None = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+) -> Page[User]:
+    return await users.list_users(role=role, q=q, limit=paging.limit, offset=paging.offset)
+
+
+@router.get(
+    "/{user_id}",
+    summary=docs.GET_SUMMARY,
+    description=docs.GET_DESCRIPTION,
+    responses=responses(401, 404),
+)
+async def get_user(user_id: str, caller: CurrentUser) -> User:
+    return await accounts.view_user(caller, user_id)
+
+
+@router.patch(
+    "/{user_id}/role",
+    summary=docs.ROLE_SUMMARY,
+    description=docs.ROLE_DESCRIPTION,
+    responses=responses(401, 403, 404),
+)
+async def set_role(user_id: str, body: RoleChange, admin: Admin) -> User:
+    return await accounts.set_role(admin, user_id, body.role)
+
+
+@router.delete(
+    "/{user_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary=docs.DELETE_SUMMARY,
+    description=docs.DELETE_DESCRIPTION,
+    responses=responses(401, 403, 404),
+)
+async def delete_user(user_id: str, caller: CurrentUser) -> Response:
+    await accounts.delete_account(caller, user_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,41 @@
+"""Account-wide operations that span several collections, each through its owning module."""
+
+import logging
+
+from models.users import Role, User
+from utils import cases, codes, users
+from utils.errors import Forbidden, UserNotFound
+
+log = logging.getLogger("hosthome.accounts")
+
+
+async def delete_account(actor: User, user_id: str) -> None:
+    """Delete a user and everything that is theirs; only admins or the user may.
+
+    There are no multi-document transactions here, so the order makes it safe to stop at any
+    point: everything that hangs off the user is removed first (each step idempotent), and the
+    user document last. An interrupted deletion leaves the user in place, and repeating it
+    finishes the job.
+    """
+    if actor.role != Role.ADMIN and actor.id != user_id:
+        raise Forbidden("Only an admin or the user themself can delete an account.")
+    await users.get_user(user_id)  # UserNotFound before anything is touched
+    await codes.discard_codes(user_id)
+    await cases.delete_case(user_id)
+    await users.delete_user(user_id)
+    log.info("user %s deleted by %s", user_id, actor.id)
+
+
+async def set_role(actor: User, user_id: str, role: Role) -> User:
+    """Change a user's role and open a case when they become a guest or host (admins only)."""
+    log.info("user %s made %s by %s", user_id, role, actor.id)
+    user = await users.update_profile(user_id, {"role": role})
+    await cases.open_case(user.id, user.role)
+    return user
+
+
+async def view_user(viewer: User, user_id: str) -> User:
+    """A user, for staff or the user themself; others get UserNotFound (no existence leak)."""
+    if viewer.id != user_id and viewer.role not in (Role.COORDINATOR, Role.ADMIN):
+        raise UserNotFound()
+    return await users.get_user(user_id)

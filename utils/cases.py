@@ -1,0 +1,43 @@
+"""Cases: every guest and host has one, from sign-up or invitation on.
+
+Owns the `cases` collection (one document per user, keyed by the user's id).
+"""
+
+import contextlib
+from typing import Any
+
+from pymongo.errors import DuplicateKeyError
+
+from config.db import db
+from models.commons import utcnow
+from models.users import Role
+
+CASE_ROLES = (Role.GUEST, Role.HOST)
+
+
+def _cases() -> Any:
+    return db.collection("cases")
+
+
+async def open_case(user_id: str, role: Role, coordinator_id: str | None = None) -> None:
+    """Give a guest or host their case (status `new`); other roles have none. Idempotent."""
+    if role not in CASE_ROLES:
+        return
+    now = utcnow()
+    with contextlib.suppress(DuplicateKeyError):
+        await _cases().insert_one(
+            {
+                "_id": user_id,
+                "user_type": str(role),
+                "case_status": "new",
+                "coordinator_id": coordinator_id,
+                "notes": None,
+                "created_at": now,
+                "last_updated": now,
+            }
+        )
+
+
+async def delete_case(user_id: str) -> None:
+    """Remove a user's case (account deleted)."""
+    await _cases().delete_one({"_id": user_id})
