@@ -81,3 +81,9 @@ def assert_error(response: httpx.Response, status: int, code: str) -> dict[str, 
     assert body["message"]
     assert body["requestId"] == response.headers["x-request-id"]
     return body
+
+
+@pytest.fixture
+def outbox(settings: Settings) -> Path:
+    """Where the app writes e-mails during tests."""
+    return Path(settings.EMAIL_OUTBOX_DIR)

@@ -1,0 +1,106 @@
+"""Every route × {anonymous, guest, host, coordinator, admin} → who gets through.
+
+The table is checked against the app's own route table: a route added without an entry here fails
+`test_every_route_has_an_entry`, so no route can be shipped without deciding who may call it.
+"""
+
+from uuid import uuid4
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute, iter_route_contexts
+
+from models.users import Role
+from tests.factories import signed_in
+
+OK = "through"  # authentication and role checks pass (any status but 401/403)
+UNAUTH = 401
+DENY = 403
+# (anonymous, guest, host, coordinator, admin)
+PUBLIC = (OK, OK, OK, OK, OK)
+SIGNED_IN = (UNAUTH, OK, OK, OK, OK)
+STAFF = (UNAUTH, DENY, DENY, OK, OK)
+ADMIN_ONLY = (UNAUTH, DENY, DENY, DENY, OK)
+
+EXPECTED: dict[tuple[str, str], tuple[object, ...]] = {
+    ("GET", "/docs"): PUBLIC,
+    ("GET", "/docs/oauth2-redirect"): PUBLIC,
+    ("GET", "/redoc"): PUBLIC,
+    ("GET", "/api/health"): PUBLIC,
+    # /api/auth
+    ("POST", "/api/auth/signup"): PUBLIC,
+    ("GET", "/api/auth/signup/confirm"): PUBLIC,
+    ("POST", "/api/auth/resend_confirmation_code"): PUBLIC,
+    ("POST", "/api/auth/signin"): PUBLIC,
+    ("POST", "/api/auth/token"): PUBLIC,
+    ("GET", "/api/auth/refresh"): (UNAUTH, UNAUTH, UNAUTH, UNAUTH, UNAUTH),  # no cookie sent
+    ("GET", "/api/auth/session"): (UNAUTH, UNAUTH, UNAUTH, UNAUTH, UNAUTH),  # no cookie sent
+    ("POST", "/api/auth/signout"): SIGNED_IN,
+    ("POST", "/api/auth/forgot-password"): PUBLIC,
+    ("POST", "/api/auth/forgot-password/confirm"): PUBLIC,
+    ("POST", "/api/auth/invite"): STAFF,
+    ("GET", "/api/auth/confirm-invite"): PUBLIC,
+    ("POST", "/api/auth/new-password"): PUBLIC,
+    ("GET", "/api/auth/secret"): SIGNED_IN,
+    ("GET", "/api/auth/validate"): SIGNED_IN,
+    # /api/users
+    ("GET", "/api/users/current"): SIGNED_IN,
+    ("PATCH", "/api/users/current"): SIGNED_IN,
+    ("POST", "/api/users/current/password"): SIGNED_IN,
+    ("GET", "/api/users"): STAFF,
+    ("GET", "/api/users/{user_id}"): SIGNED_IN,  # others' ids answer 404, not 403
+    ("PATCH", "/api/users/{user_id}/role"): ADMIN_ONLY,
+    ("DELETE", "/api/users/{user_id}"): (UNAUTH, DENY, DENY, DENY, OK),  # not their own id
+}
+
+ROLES = (None, Role.GUEST, Role.HOST, Role.COORDINATOR, Role.ADMIN)
+
+
+def _app_routes(app: FastAPI) -> set[tuple[str, str]]:
+    found = set()
+    for route in iter_route_contexts(app.routes):
+        if isinstance(route.original_route, APIRoute):
+            for method in route.methods or ():
+                found.add((method, str(route.path_format)))
+    return found
+
+
+def test_every_route_has_an_entry(app: FastAPI) -> None:
+    routes = _app_routes(app)
+    assert routes - EXPECTED.keys() == set(), "routes without an authorization entry"
+    assert EXPECTED.keys() - routes == set(), "entries for routes that do not exist"
+
+
+async def test_each_role_gets_exactly_the_expected_access(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    headers: dict[Role | None, dict[str, str]] = {None: {}}
+    for role in ROLES[1:]:
+        assert role is not None
+        headers[role] = (await signed_in(client, role)).headers
+    client.cookies.clear()
+    failures = []
+    # Sign-out ends the session the other requests use, so it goes last.
+    for method, path in sorted(_app_routes(app), key=lambda r: (r[1].endswith("/signout"), r)):
+        url = path
+        while "{" in url:
+            start, end = url.index("{"), url.index("}")
+            url = url[:start] + str(uuid4()) + url[end + 1 :]
+        for role, expected in zip(ROLES, EXPECTED[(method, path)], strict=True):
+            kwargs = {"json": {}} if method in ("POST", "PUT", "PATCH") else {}
+            response = await client.request(method, url, headers=headers[role], **kwargs)
+            got = response.status_code
+            if expected == OK:
+                if got in (401, 403):
+                    failures.append(f"{method} {path} as {role}: {got}, expected to get through")
+            elif got != expected:
+                failures.append(f"{method} {path} as {role}: {got}, expected {expected}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("path", ["/api/users/current", "/api/auth/secret"])
+async def test_a_public_route_list_entry_is_needed_to_skip_sign_in(
+    client: httpx.AsyncClient, path: str
+) -> None:
+    assert (await client.get(path)).status_code == 401
