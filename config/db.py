@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 from uuid import uuid4
 
-from pymongo import ASCENDING, DESCENDING, IndexModel
+from pymongo import ASCENDING, DESCENDING, GEOSPHERE, IndexModel
 from pymongo.errors import PyMongoError
 
 from config.settings import Settings
@@ -35,11 +35,26 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("saved_event_ids", ASCENDING)], name="saved_events"),
     ],
     "verification_codes": [
-        IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0, name="expires_ttl"),
+        IndexModel([("purge_at", ASCENDING)], expireAfterSeconds=0, name="purge_ttl"),
     ],
     "rate_limits": [
         IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0, name="expires_ttl"),
     ],
+    "events": [
+        IndexModel(
+            [("approval", ASCENDING), ("public", ASCENDING), ("starts_at", ASCENDING)],
+            name="discovery",
+        ),
+        IndexModel([("location", GEOSPHERE)], name="location_2dsphere"),
+        IndexModel([("creator_id", ASCENDING), ("starts_at", ASCENDING)], name="creator"),
+        IndexModel([("attendee_ids", ASCENDING), ("starts_at", ASCENDING)], name="attendees"),
+        IndexModel([("approval", ASCENDING), ("created_at", ASCENDING)], name="queue"),
+    ],
+    "feedback": [
+        IndexModel([("event_id", ASCENDING), ("created_at", ASCENDING)], name="event_created"),
+        IndexModel([("creator_id", ASCENDING)], name="creator"),
+    ],
+    "images": [IndexModel([("uploader_id", ASCENDING)], name="uploader")],
 }
 
 

@@ -89,7 +89,7 @@ def read_outbox(outbox: Path, to: str) -> list[email.message.EmailMessage]:
     found = []
     for path in sorted(outbox.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns):
         message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-        if message["To"] == to:
+        if str(message["To"]).lower() == to.lower():
             found.append(message)
     return found  # type: ignore[return-value]
 

@@ -41,3 +41,15 @@ async def open_case(user_id: str, role: Role, coordinator_id: str | None = None)
 async def delete_case(user_id: str) -> None:
     """Remove a user's case (account deleted)."""
     await _cases().delete_one({"_id": user_id})
+
+
+async def get_case_status(user_id: str) -> str | None:
+    """The case status of a user, or None when they have no case."""
+    case = await _cases().find_one({"_id": user_id}, {"case_status": 1})
+    return case["case_status"] if case else None
+
+
+async def get_case_coordinator(user_id: str) -> str | None:
+    """The id of the coordinator assigned to a user's case, if any."""
+    case = await _cases().find_one({"_id": user_id}, {"coordinator_id": 1})
+    return case.get("coordinator_id") if case else None

@@ -44,6 +44,8 @@ async def issue_code(purpose: Purpose, user_id: str) -> str:
             "hash": keyed_digest(active_settings(), code),
             "created_at": now,
             "expires_at": now + CODE_LIFETIME,
+            # Kept a day past expiry so a late try hears "expired", then removed by a TTL index.
+            "purge_at": now + CODE_LIFETIME + timedelta(days=1),
             "tries": 0,
         },
         upsert=True,
