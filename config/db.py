@@ -14,16 +14,29 @@ import asyncio
 import contextlib
 import inspect
 import logging
-from collections.abc import Iterator
+import time
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 from uuid import uuid4
 
 from pymongo import ASCENDING, DESCENDING, GEOSPHERE, IndexModel
-from pymongo.errors import PyMongoError
+from pymongo.errors import ConnectionFailure, NetworkTimeout, PyMongoError
 
 from config.settings import Settings
 
 log = logging.getLogger("hosthome.db")
+
+# After a connection failure, requests fail fast for this long instead of queueing for the driver.
+BREAKER_COOLDOWN_SECONDS = 1.0
+# Motor's collection methods are plain functions returning futures, not coroutine functions.
+_ASYNC_METHODS = frozenset(
+    {
+        "find_one", "find_one_and_update", "find_one_and_delete", "find_one_and_replace",
+        "insert_one", "insert_many", "update_one", "update_many", "replace_one", "delete_one",
+        "delete_many", "count_documents", "estimated_document_count", "distinct",
+        "create_index", "create_indexes", "drop_index", "index_information", "drop",
+    }
+)  # fmt: skip
 
 # Every index of every collection, created at start-up (idempotently). One place, so a reader sees
 # what each query relies on.
@@ -55,24 +68,77 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("creator_id", ASCENDING)], name="creator"),
     ],
     "images": [IndexModel([("uploader_id", ASCENDING)], name="uploader")],
+    # Host Home Program: org names unique in any case; profiles one per user and form (also the
+    # deletion of a user's profiles); the dashboard's filters, each sorted by last change.
+    "housing_orgs": [
+        IndexModel([("org_name_lower", ASCENDING)], unique=True, name="org_name_lower_unique"),
+    ],
+    "intake_forms": [IndexModel([("aliases", ASCENDING)], name="aliases")],
+    "intake_profiles": [
+        IndexModel(
+            [("user_id", ASCENDING), ("form_id", ASCENDING)], unique=True, name="user_form_unique"
+        ),
+    ],
+    "cases": [
+        IndexModel([("user_type", ASCENDING), ("last_updated", DESCENDING)], name="type_updated"),
+        IndexModel(
+            [("case_status", ASCENDING), ("last_updated", DESCENDING)], name="status_updated"
+        ),
+        IndexModel(
+            [("coordinator_id", ASCENDING), ("last_updated", DESCENDING)],
+            name="coordinator_updated",
+        ),
+    ],
 }
 
 
-class _YieldingCursor:
-    """A cursor proxy whose `to_list` yields to the event loop around the call."""
+class _Guard:
+    """What runs around every database operation.
 
-    def __init__(self, cursor: Any) -> None:
+    On the embedded store: a yield to the event loop before and after, as a network round trip
+    would give. On a real server: a deadline, so that a request never waits for the database
+    longer than DB_TIMEOUT_MS however many requests are queued for the driver's threads, and a
+    short circuit breaker, so that while the server is known to be down requests fail at once
+    (503) instead of each waiting out its own timeout.
+    """
+
+    def __init__(self, embedded: bool, timeout_seconds: float) -> None:
+        self.embedded = embedded
+        self.timeout_seconds = timeout_seconds
+        self.open_until = 0.0
+
+    async def run(self, operation: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any) -> Any:
+        """Run one operation under the guard."""
+        if self.embedded:
+            await asyncio.sleep(0)
+            result = await operation(*args, **kwargs)
+            await asyncio.sleep(0)
+            return result
+        if time.monotonic() < self.open_until:
+            raise NetworkTimeout("the database was unreachable a moment ago")
+        try:
+            async with asyncio.timeout(self.timeout_seconds):
+                return await operation(*args, **kwargs)
+        except (TimeoutError, ConnectionFailure) as exc:
+            self.open_until = time.monotonic() + BREAKER_COOLDOWN_SECONDS
+            if isinstance(exc, ConnectionFailure):
+                raise
+            raise NetworkTimeout("the database did not answer in time") from exc
+
+
+class _GuardedCursor:
+    """A cursor proxy whose `to_list` runs under the guard; chaining keeps the proxy."""
+
+    def __init__(self, cursor: Any, guard: _Guard) -> None:
         self._cursor = cursor
+        self._guard = guard
 
     def __getattr__(self, name: str) -> Any:
         attr = getattr(self._cursor, name)
         if name == "to_list":
 
             async def to_list(*args: Any, **kwargs: Any) -> list[Any]:
-                await asyncio.sleep(0)
-                result = await attr(*args, **kwargs)
-                await asyncio.sleep(0)
-                return result
+                return await self._guard.run(attr, *args, **kwargs)
 
             return to_list
         if callable(attr):
@@ -85,27 +151,25 @@ class _YieldingCursor:
         return attr
 
 
-class YieldingCollection:
-    """A collection proxy for the embedded store: every operation yields before and after."""
+class GuardedCollection:
+    """A collection proxy: every async operation (and cursor read) runs under the guard."""
 
-    def __init__(self, collection: Any) -> None:
+    def __init__(self, collection: Any, guard: _Guard) -> None:
         self._collection = collection
+        self._guard = guard
 
     def __getattr__(self, name: str) -> Any:
         attr = getattr(self._collection, name)
         if name in ("find", "aggregate"):
 
-            def cursor(*args: Any, **kwargs: Any) -> _YieldingCursor:
-                return _YieldingCursor(attr(*args, **kwargs))
+            def cursor(*args: Any, **kwargs: Any) -> _GuardedCursor:
+                return _GuardedCursor(attr(*args, **kwargs), self._guard)
 
             return cursor
-        if inspect.iscoroutinefunction(attr):
+        if inspect.iscoroutinefunction(attr) or name in _ASYNC_METHODS:
 
             async def operation(*args: Any, **kwargs: Any) -> Any:
-                await asyncio.sleep(0)
-                result = await attr(*args, **kwargs)
-                await asyncio.sleep(0)
-                return result
+                return await self._guard.run(attr, *args, **kwargs)
 
             return operation
         return attr
@@ -119,11 +183,13 @@ class Database:
         self.database: Any = None
         self.embedded = True
         self.name = ""
+        self.guard = _Guard(embedded=True, timeout_seconds=5.0)
 
     def connect(self, settings: Settings, database_name: str | None = None) -> None:
         """Create the client (lazily connecting; no I/O happens here)."""
         self.name = database_name or settings.MONGO_DB_NAME
         self.embedded = settings.embedded
+        self.guard = _Guard(settings.embedded, settings.DB_TIMEOUT_MS / 1000)
         if settings.embedded:
             from mongomock_motor import AsyncMongoMockClient  # pylint: disable=import-outside-toplevel
 
@@ -140,13 +206,11 @@ class Database:
         """The named collection, ready for async operations."""
         if self.database is None:
             raise RuntimeError("the database is not connected; is the app's lifespan running?")
-        collection = self.database[name]
-        return YieldingCollection(collection) if self.embedded else collection
+        return GuardedCollection(self.database[name], self.guard)
 
     async def ping(self) -> None:
         """One round trip to the server; raises a PyMongoError when it cannot be reached."""
-        await asyncio.sleep(0)
-        await self.database.command("ping")
+        await self.guard.run(self.database.command, "ping")
 
     async def ensure_indexes(self) -> None:
         """Create every index in INDEXES; creating an existing index is a no-op."""
@@ -171,13 +235,13 @@ class Database:
         One process normally runs one app; restoring lets a test run a second, differently
         configured app without disturbing the first.
         """
-        saved = (self.client, self.database, self.embedded, self.name)
+        saved = (self.client, self.database, self.embedded, self.name, self.guard)
         self.connect(settings, database_name)
         try:
             yield
         finally:
             self.close()
-            self.client, self.database, self.embedded, self.name = saved
+            self.client, self.database, self.embedded, self.name, self.guard = saved
 
 
 def _real_client(settings: Settings) -> Any:

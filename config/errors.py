@@ -67,7 +67,7 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
 
 
 async def _database_unavailable(_: Request, exc: Exception) -> JSONResponse:
-    log.error("database unavailable: %s", exc)
+    log.error("database unavailable: %s", str(exc)[:200])
     return error_response(errors.DatabaseUnavailable())
 
 
