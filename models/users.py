@@ -74,9 +74,9 @@ class User(APIModel):
 
 
 class UserUpdate(APIModel):
-    """PATCH /api/users/current: only the fields sent are changed."""
+    """PATCH /api/users/current: only the fields sent are changed (`null` clears optional ones)."""
 
-    first_name: str | None = Field(default=None, min_length=1, max_length=100)
+    first_name: str = Field(default=None, min_length=1, max_length=100)  # type: ignore[assignment]
     middle_name: str | None = OptionalName
     last_name: str | None = OptionalName
     phone: str | None = Field(default=None, max_length=40, pattern=r"^[0-9+()\-. ]*$")
