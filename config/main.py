@@ -15,13 +15,23 @@ from config.middleware import ErrorShapedCORSMiddleware, RequestContextMiddlewar
 from config.settings import Settings, activated, get_settings
 from config.version import VERSION
 from docs import app as docs
-from routes import auth, health, users
+from routes import auth, coordinator, events, health, housing_orgs, images, intake_profiles, users
 from routes.deps import enforce_sign_in
 from utils.startup import prepare_database
 
 log = logging.getLogger("hosthome")
 
-ROUTERS = [health.router, auth.router, users.router]
+ROUTERS = [
+    health.router,
+    auth.router,
+    users.router,
+    events.router,
+    events.current_router,
+    images.router,
+    housing_orgs.router,
+    intake_profiles.router,
+    coordinator.router,
+]
 
 
 @contextlib.asynccontextmanager

@@ -52,6 +52,43 @@ EXPECTED: dict[tuple[str, str], tuple[object, ...]] = {
     ("GET", "/api/users/{user_id}"): SIGNED_IN,  # others' ids answer 404, not 403
     ("PATCH", "/api/users/{user_id}/role"): ADMIN_ONLY,
     ("DELETE", "/api/users/{user_id}"): (UNAUTH, DENY, DENY, DENY, OK),  # not their own id
+    ("GET", "/api/users/current/events"): SIGNED_IN,
+    ("PUT", "/api/users/current/saved-events/{event_id}"): SIGNED_IN,
+    ("DELETE", "/api/users/current/saved-events/{event_id}"): SIGNED_IN,
+    # /api/events (creator-only routes answer 404 for an unknown event before any role check)
+    ("POST", "/api/events"): SIGNED_IN,
+    ("GET", "/api/events"): PUBLIC,
+    ("GET", "/api/events/queue"): STAFF,
+    ("GET", "/api/events/{event_id}"): PUBLIC,
+    ("PATCH", "/api/events/{event_id}"): SIGNED_IN,
+    ("POST", "/api/events/{event_id}/cancel"): SIGNED_IN,
+    ("POST", "/api/events/{event_id}/attendees"): SIGNED_IN,
+    ("DELETE", "/api/events/{event_id}/attendees/me"): SIGNED_IN,
+    ("GET", "/api/events/{event_id}/attendees"): SIGNED_IN,
+    ("POST", "/api/events/{event_id}/decision"): STAFF,
+    ("POST", "/api/events/{event_id}/feedback"): SIGNED_IN,
+    ("GET", "/api/events/{event_id}/feedback"): SIGNED_IN,
+    ("DELETE", "/api/events/{event_id}/feedback/{feedback_id}"): SIGNED_IN,
+    # /api/images
+    ("POST", "/api/images"): SIGNED_IN,
+    ("GET", "/api/images/{image_id}"): PUBLIC,
+    ("DELETE", "/api/images/{image_id}"): SIGNED_IN,
+    # Host Home Program
+    ("GET", "/api/hosts"): STAFF,
+    ("GET", "/api/coordinator/dashboard/all"): STAFF,
+    ("PATCH", "/api/coordinator/cases/{user_id}"): STAFF,
+    ("GET", "/api/housing-orgs"): SIGNED_IN,
+    ("POST", "/api/housing-orgs"): STAFF,
+    ("GET", "/api/housing-orgs/{org_id}"): SIGNED_IN,
+    ("PUT", "/api/housing-orgs/{org_id}"): STAFF,
+    ("DELETE", "/api/housing-orgs/{org_id}"): STAFF,
+    ("POST", "/api/housing-orgs/{org_id}/programs"): STAFF,
+    ("DELETE", "/api/housing-orgs/{org_id}/programs/{program_id}"): STAFF,
+    ("GET", "/api/intake-profile/form/{form_id}"): SIGNED_IN,
+    ("GET", "/api/intake-profile/{form_id}"): (UNAUTH, OK, OK, DENY, DENY),  # own profile only
+    ("PUT", "/api/intake-profile/{form_id}"): (UNAUTH, OK, OK, DENY, DENY),
+    ("GET", "/api/intake-profile/{form_id}/users/{user_id}"): STAFF,
+    ("POST", "/api/intake-profile/{form_id}/users/{user_id}/review"): STAFF,
 }
 
 ROLES = (None, Role.GUEST, Role.HOST, Role.COORDINATOR, Role.ADMIN)

@@ -3,7 +3,7 @@
 import logging
 
 from models.users import Role, User
-from utils import cases, codes, users
+from utils import cases, codes, events, feedback, images, intake, users
 from utils.errors import Forbidden, UserNotFound
 
 log = logging.getLogger("hosthome.accounts")
@@ -22,6 +22,10 @@ async def delete_account(actor: User, user_id: str) -> None:
     await users.get_user(user_id)  # UserNotFound before anything is touched
     await codes.discard_codes(user_id)
     await cases.delete_case(user_id)
+    await events.forget_user(user_id)  # their future events cancelled, their RSVPs withdrawn
+    await feedback.delete_by_author(user_id)
+    await images.delete_by_uploader(user_id)
+    await intake.delete_profiles_of(user_id)
     await users.delete_user(user_id)
     log.info("user %s deleted by %s", user_id, actor.id)
 

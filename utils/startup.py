@@ -4,7 +4,7 @@ import logging
 
 from config.db import db, ensure_indexes_in_background
 from config.settings import Settings
-from utils import demo
+from utils import demo, intake
 
 log = logging.getLogger("hosthome.startup")
 
@@ -12,6 +12,7 @@ log = logging.getLogger("hosthome.startup")
 async def prepare_database(settings: Settings) -> None:
     """Create indexes (retrying until the server answers), then seed what the settings ask for."""
     await ensure_indexes_in_background(db)
+    await intake.seed_forms()
     if settings.seed_demo_data:
         await demo.seed_demo_users(settings)
     log.info("database ready")

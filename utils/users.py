@@ -303,3 +303,21 @@ async def forget_event(event_id: str) -> None:
 def expires_in_seconds(expires_at: datetime) -> int:
     """Whole seconds from now until `expires_at`."""
     return max(0, int((expires_at - utcnow()).total_seconds()))
+
+
+async def count_with_roles(roles: list[Role]) -> int:
+    """How many users have one of these roles."""
+    return int(await _users().count_documents({"role": {"$in": [str(r) for r in roles]}}))
+
+
+async def roles_with_roles(roles: list[Role]) -> dict[str, Role]:
+    """The id and role of every user with one of these roles (ids and roles only)."""
+    documents = (
+        await _users().find({"role": {"$in": [str(r) for r in roles]}}, {"role": 1}).to_list(None)
+    )
+    return {document["_id"]: Role(document["role"]) for document in documents}
+
+
+def display_name(user: User) -> str:
+    """A user's name as people read it: first, middle and last names that are set."""
+    return " ".join(n for n in (user.first_name, user.middle_name, user.last_name) if n)

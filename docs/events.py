@@ -1,0 +1,113 @@
+"""Texts for /api/events and the signed-in user's events."""
+
+CREATE_SUMMARY = "Create an event"
+CREATE_DESCRIPTION = """
+Any signed-in user; the caller becomes the creator. `endsAt` must be after `startsAt` and in the
+future, `latitude` within ±90, `longitude` within ±180, `maxCapacity` 1 to 10000, and `tags` among
+sport, food, art, music, meeting, class, paid, orientation, training, `links` http(s) URLs (at
+most 10), and `imageIds` ids of uploaded images (`POST /api/images`, at most 10), otherwise 422.
+
+Events of coordinators and admins, and private events (`public: false`), are approved at once;
+other public events are `pending` until a coordinator or admin decides (`GET /api/events/queue`).
+"""
+
+LIST_SUMMARY = "Discover events"
+LIST_DESCRIPTION = """
+**Public.** Approved public events that are not cancelled. Filters (all optional, combined):
+- `tags=a,b`: events with any of these tags;
+- `from`, `to` (ISO 8601; a time without offset is UTC): events that end at or after `from` and
+  start at or before `to`, i.e. that overlap the window;
+- `q`: words that must all appear (any case, anywhere in a word) in the title or description;
+- `status`: `active` (not started), `ongoing` or `ended`, at the time of the request;
+- `lat`, `lon`, `radiusKm` (together, or 422; `radiusKm` above 0, at most 20000): events within
+  that great-circle distance of the point, **sorted by distance** (each with `distanceKm`).
+
+Without a point, events come soonest first. Paginated with `limit` and `offset`; `total` counts all
+matches. The distance search narrows candidates with a bounding box on the stored coordinates and
+then measures the exact (haversine) distance, so it answers the same on every database (at most
+5000 candidates are examined per search; narrow the radius or add filters in very dense areas).
+"""
+
+GET_SUMMARY = "Get an event"
+GET_DESCRIPTION = """
+**Public** for approved public events. Other events (pending, denied, private) are shown to their
+creator, their attendees, coordinators and admins; anyone else gets `404 EventNotFound`, exactly
+as for an event that does not exist. `status` is computed from the clock at each request.
+"""
+
+QUEUE_SUMMARY = "The approval queue"
+QUEUE_DESCRIPTION = """
+Coordinators and admins. Pending events that are not cancelled, oldest request first.
+"""
+
+UPDATE_SUMMARY = "Change an event"
+UPDATE_DESCRIPTION = """
+The creator or an admin; only the fields sent change (`null` is not accepted). `409 Conflict` once
+the event is cancelled or has ended, or when `maxCapacity` would go below the number of attendees.
+`endsAt` must stay after `startsAt` (422), with the stored value filling in what was not sent.
+
+A public event changed by a creator who is not a coordinator or admin goes back to `pending`, so
+approved content cannot be replaced unseen; making an event private approves it.
+"""
+
+CANCEL_SUMMARY = "Cancel an event"
+CANCEL_DESCRIPTION = """
+The creator or an admin. Attendees are e-mailed. Cancelling a cancelled event answers it again
+(no second e-mail); an event that has ended cannot be cancelled (`409 Conflict`).
+"""
+
+ATTEND_SUMMARY = "RSVP to an event"
+ATTEND_DESCRIPTION = """
+Adds the signed-in user to the attendees: `201 {eventId, attendeeCount}`, or `200` when already
+attending. There are never more attendees than `maxCapacity`, however many people ask at once:
+`409 EventFull` when full; `409 Conflict` when the event is cancelled, has ended or is not approved;
+`404 EventNotFound` when you cannot see it (so a private event takes RSVPs from its creator,
+coordinators and admins). RSVPs stay open while an event is ongoing.
+"""
+
+LEAVE_SUMMARY = "Withdraw your RSVP"
+LEAVE_DESCRIPTION = "`204`, also when you were not attending. `404` when you cannot see the event."
+
+ATTENDEES_SUMMARY = "Who is attending"
+ATTENDEES_DESCRIPTION = """
+The event's creator, coordinators and admins (`403` for others who can see the event). Users in
+the order they answered; paginated.
+"""
+
+DECISION_SUMMARY = "Approve or deny a pending event"
+DECISION_DESCRIPTION = """
+Coordinators and admins. `{"approve": true}` approves, `false` denies. A decision is made once:
+`409 AlreadyDecided` for an event that is not pending.
+"""
+
+ADD_FEEDBACK_SUMMARY = "Comment on an event"
+ADD_FEEDBACK_DESCRIPTION = (
+    "Anyone signed in who can see the event. `comment`: 1 to 2000 characters."
+)
+
+LIST_FEEDBACK_SUMMARY = "An event's feedback"
+LIST_FEEDBACK_DESCRIPTION = "Signed-in users who can see the event; oldest first, paginated."
+
+DELETE_FEEDBACK_SUMMARY = "Delete feedback"
+DELETE_FEEDBACK_DESCRIPTION = """
+Its author or an admin (`403` otherwise). `404 FeedbackNotFound` when the event has no such comment.
+"""
+
+MY_EVENTS_SUMMARY = "Your events"
+MY_EVENTS_DESCRIPTION = """
+`kind` (default `created`):
+- `created`: events you created that have not ended and are not cancelled (any approval);
+- `attending`: events you RSVP'd to that have not ended and are not cancelled;
+- `saved`: events you saved that have not ended, are not cancelled and you can still see;
+- `archived`: events you created or attended that have ended or were cancelled.
+
+Current events come soonest first, archived ones latest first. Paginated.
+"""
+
+SAVE_SUMMARY = "Save an event"
+SAVE_DESCRIPTION = "Idempotent: `204`. `404 EventNotFound` when you cannot see the event."
+
+UNSAVE_SUMMARY = "Forget a saved event"
+UNSAVE_DESCRIPTION = """
+Idempotent: `204`, also for an event that is no longer saved or no longer exists.
+"""

@@ -1,0 +1,287 @@
+"""Events: the stored document, its public view, and the bodies of /api/events.
+
+The status of an event (`active`, `ongoing`, `ended`, `cancelled`) is never stored: it is derived
+from the clock and the `cancelled` flag each time an event is read, so it can never be stale.
+"""
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, HttpUrl, model_validator
+
+from models.commons import APIModel, ExtendedBaseModel, utcnow
+
+MAX_CAPACITY = 10_000
+MAX_RADIUS_KM = 20_000.0
+
+
+def as_utc(value: datetime) -> datetime:
+    """A naive time means UTC; any time is converted to UTC, to the millisecond MongoDB keeps."""
+    value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return value.replace(microsecond=value.microsecond // 1000 * 1000)
+
+
+UTCDateTime = Annotated[datetime, AfterValidator(as_utc)]
+
+
+class Tag(StrEnum):
+    """The known event tags."""
+
+    SPORT = "sport"
+    FOOD = "food"
+    ART = "art"
+    MUSIC = "music"
+    MEETING = "meeting"
+    CLASS = "class"
+    PAID = "paid"
+    ORIENTATION = "orientation"
+    TRAINING = "training"
+
+
+class Approval(StrEnum):
+    """Where an event is in the approval queue."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    DENIED = "denied"
+
+
+class EventStatus(StrEnum):
+    """An event's state, derived from the clock at read time."""
+
+    ACTIVE = "active"
+    ONGOING = "ongoing"
+    ENDED = "ended"
+    CANCELLED = "cancelled"
+
+
+class ListedStatus(StrEnum):
+    """The statuses discovery can filter by (cancelled events are never listed)."""
+
+    ACTIVE = "active"
+    ONGOING = "ongoing"
+    ENDED = "ended"
+
+
+class EventKind(StrEnum):
+    """Which of the signed-in user's events to list."""
+
+    CREATED = "created"
+    ATTENDING = "attending"
+    SAVED = "saved"
+    ARCHIVED = "archived"
+
+
+class GeoPoint(BaseModel):
+    """A GeoJSON point as stored: coordinates are [longitude, latitude]."""
+
+    type: str = "Point"
+    coordinates: list[float]
+
+
+class EventDocument(ExtendedBaseModel):
+    """An event as stored in the `events` collection."""
+
+    title: str
+    description: str = ""
+    starts_at: datetime
+    ends_at: datetime
+    tags: list[Tag] = Field(default_factory=list)
+    location: GeoPoint
+    location_title: str
+    max_capacity: int
+    public: bool = True
+    links: list[str] = Field(default_factory=list)
+    image_ids: list[str] = Field(default_factory=list)
+    creator_id: str
+    approval: Approval
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    cancelled: bool = False
+    cancelled_at: datetime | None = None
+    attendee_ids: list[str] = Field(default_factory=list)
+    attendee_count: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Location(APIModel):
+    """Where an event takes place."""
+
+    title: str = Field(min_length=1, max_length=200, examples=["Community Center, Room 2"])
+    latitude: float = Field(ge=-90, le=90, examples=[25.7617])
+    longitude: float = Field(ge=-180, le=180, examples=[-80.1918])
+
+
+Title = Annotated[str, Field(min_length=1, max_length=200)]
+Description = Annotated[str, Field(max_length=5000)]
+Tags = Annotated[list[Tag], Field(max_length=len(Tag))]
+Links = Annotated[list[HttpUrl], Field(max_length=10)]
+ImageIds = Annotated[list[Annotated[str, Field(max_length=64)]], Field(max_length=10)]
+Capacity = Annotated[int, Field(ge=1, le=MAX_CAPACITY)]
+
+
+class EventCreate(APIModel):
+    """POST /api/events: an event without its derived fields."""
+
+    title: Title
+    description: Description = ""
+    starts_at: UTCDateTime
+    ends_at: UTCDateTime
+    tags: Tags = Field(default_factory=list)
+    location: Location
+    max_capacity: Capacity
+    public: bool = True
+    links: Links = Field(default_factory=list)
+    image_ids: ImageIds = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> "EventCreate":
+        if self.ends_at <= self.starts_at:
+            raise ValueError("endsAt must be after startsAt")
+        return self
+
+
+class EventUpdate(APIModel):
+    """PATCH /api/events/{eventId}: only the fields sent are changed."""
+
+    title: Title | None = None
+    description: Description | None = None
+    starts_at: UTCDateTime | None = None
+    ends_at: UTCDateTime | None = None
+    tags: Tags | None = None
+    location: Location | None = None
+    max_capacity: Capacity | None = None
+    public: bool | None = None
+    links: Links | None = None
+    image_ids: ImageIds | None = None
+
+    @model_validator(mode="after")
+    def _no_nulls(self) -> "EventUpdate":
+        nulls = [name for name in self.model_fields_set if getattr(self, name) is None]
+        if nulls:
+            raise ValueError(f"these fields cannot be null: {', '.join(sorted(nulls))}")
+        return self
+
+
+class Event(APIModel):
+    """An event as clients see it."""
+
+    id: str
+    title: str
+    description: str
+    starts_at: datetime
+    ends_at: datetime
+    tags: list[Tag]
+    location: Location
+    max_capacity: int
+    public: bool
+    links: list[str]
+    image_ids: list[str]
+    creator_id: str
+    approval: Approval
+    status: EventStatus
+    attendee_count: int
+    created_at: datetime
+    distance_km: float | None = Field(
+        default=None, description="Only when searching by distance: kilometres from the point."
+    )
+
+
+class Decision(APIModel):
+    """POST /api/events/{eventId}/decision."""
+
+    approve: bool
+
+
+class Attendance(APIModel):
+    """The answer to an RSVP."""
+
+    event_id: str
+    attendee_count: int
+
+
+def _split_commas(value: Any) -> Any:
+    """`?tags=a,b` and `?tags=a&tags=b` alike become [a, b]."""
+    if isinstance(value, str):
+        value = [value]
+    if isinstance(value, list):
+        return [part.strip() for item in value for part in str(item).split(",") if part.strip()]
+    return value
+
+
+class EventFilters(APIModel):
+    """The filters of GET /api/events, checked together."""
+
+    tags: Annotated[list[Tag], BeforeValidator(_split_commas)] = Field(
+        default_factory=list, description="Comma-separated; events with any of these tags."
+    )
+    starts_from: UTCDateTime | None = Field(
+        default=None, alias="from", description="Events that end at or after this time."
+    )
+    starts_to: UTCDateTime | None = Field(
+        default=None, alias="to", description="Events that start at or before this time."
+    )
+    q: str | None = Field(
+        default=None,
+        max_length=200,
+        pattern=r"^[^\x00]*$",  # MongoDB refuses a regex with a NUL in it
+        description="Words that must all appear in title or text.",
+    )
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    radius_km: float | None = Field(default=None, gt=0, le=MAX_RADIUS_KM)
+    status: ListedStatus | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "EventFilters":
+        given = [value is not None for value in (self.lat, self.lon, self.radius_km)]
+        if any(given) and not all(given):
+            raise ValueError("lat, lon and radiusKm go together")
+        if self.starts_from and self.starts_to and self.starts_from > self.starts_to:
+            raise ValueError("from must not be after to")
+        return self
+
+
+class FeedbackCreate(APIModel):
+    """POST /api/events/{eventId}/feedback."""
+
+    comment: str = Field(min_length=1, max_length=2000)
+
+    @model_validator(mode="after")
+    def _not_blank(self) -> "FeedbackCreate":
+        if not self.comment.strip():
+            raise ValueError("comment must not be blank")
+        return self
+
+
+class FeedbackDocument(ExtendedBaseModel):
+    """One comment on an event, as stored in the `feedback` collection."""
+
+    event_id: str
+    comment: str
+    creator_id: str
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Feedback(APIModel):
+    """One comment on an event, as clients see it."""
+
+    id: str
+    event_id: str
+    comment: str
+    creator_id: str
+    created_at: datetime
+
+
+def document_fields(model: BaseModel) -> dict[str, Any]:
+    """The stored form of an EventCreate or the sent fields of an EventUpdate."""
+    data = model.model_dump(exclude_unset=isinstance(model, EventUpdate))
+    if "links" in data:
+        data["links"] = [str(link) for link in data["links"]]
+    if "location" in data:
+        place = data.pop("location")
+        data["location"] = {"type": "Point", "coordinates": [place["longitude"], place["latitude"]]}
+        data["location_title"] = place["title"]
+    return data

@@ -1,0 +1,65 @@
+"""The coordinator dashboard, cases, and the hosts list."""
+
+# Each route's summary and description come from docs/, where a consumer reads them.
+# pylint: disable=missing-function-docstring
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from config.errors import responses
+from docs import coordinator as docs
+from models.cases import CaseStatus, CaseUpdate, DashboardItem
+from models.commons import Page
+from models.users import Role, User
+from routes.deps import CoordinatorOrAdmin, Paging
+from utils import dashboard, users
+
+router = APIRouter(tags=["coordinator"])
+
+
+@router.get(
+    "/api/coordinator/dashboard/all",
+    summary=docs.DASHBOARD_SUMMARY,
+    description=docs.DASHBOARD_DESCRIPTION,
+    responses=responses(401, 403),
+)
+async def get_dashboard(
+    caller: CoordinatorOrAdmin,
+    paging: Paging,
+    user_type: Annotated[Literal[Role.GUEST, Role.HOST] | None, Query(alias="userType")] = None,
+    case_status: Annotated[CaseStatus | None, Query(alias="caseStatus")] = None,
+    mine: bool = False,
+) -> Page[DashboardItem]:
+    return await dashboard.list_dashboard(
+        caller,
+        user_type=user_type,
+        case_status=case_status,
+        mine=mine,
+        limit=paging.limit,
+        offset=paging.offset,
+    )
+
+
+@router.patch(
+    "/api/coordinator/cases/{user_id}",
+    summary=docs.UPDATE_CASE_SUMMARY,
+    description=docs.UPDATE_CASE_DESCRIPTION,
+    responses=responses(401, 403, 404),
+)
+async def update_case(user_id: str, body: CaseUpdate, _: CoordinatorOrAdmin) -> DashboardItem:
+    return await dashboard.update_case(user_id, body)
+
+
+@router.get(
+    "/api/hosts",
+    summary=docs.HOSTS_SUMMARY,
+    description=docs.HOSTS_DESCRIPTION,
+    responses=responses(401, 403),
+)
+async def list_hosts(
+    _: CoordinatorOrAdmin,
+    paging: Paging,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+) -> Page[User]:
+    return await users.list_users(role=Role.HOST, q=q, limit=paging.limit, offset=paging.offset)

@@ -1,0 +1,567 @@
+"""Events: creation, approval, discovery, RSVPs, cancellation and each user's event lists.
+
+Owns the `events` collection. Rules that matter under concurrency are single conditional updates:
+an RSVP is one `find_one_and_update` whose filter says "not cancelled, not ended, not already
+attending, fewer attendees than the capacity", so no number of simultaneous requests can overbook
+an event. The status (`active`, `ongoing`, `ended`, `cancelled`) is derived from the clock whenever
+an event is read; nothing is ever written on a read.
+
+Distance search stays portable (the embedded store has no geo operators): a bounding box on the
+stored GeoJSON coordinates narrows the candidates in the query, the exact great-circle (haversine)
+distance is computed here, events outside the radius are dropped, the rest sorted by distance and
+only then paginated, so `total` is exact.
+"""
+
+import asyncio
+import logging
+import math
+import re
+from datetime import datetime
+from typing import Any
+
+from pymongo import ReturnDocument
+
+from config.db import db
+from models.commons import Page, utcnow
+from models.events import (
+    Approval,
+    Attendance,
+    Event,
+    EventCreate,
+    EventDocument,
+    EventFilters,
+    EventKind,
+    EventStatus,
+    EventUpdate,
+    ListedStatus,
+    Location,
+    document_fields,
+)
+from models.users import Role, User
+from utils import email, images, users
+from utils.errors import (
+    AlreadyDecided,
+    Conflict,
+    EventFull,
+    EventNotFound,
+    Forbidden,
+    ValidationFailed,
+)
+
+log = logging.getLogger("hosthome.events")
+
+STAFF = (Role.COORDINATOR, Role.ADMIN)
+EARTH_RADIUS_KM = 6371.0088
+# A distance search examines at most this many candidates from its bounding box.
+MAX_DISTANCE_CANDIDATES = 5000
+MAX_QUERY_WORDS = 8
+# Optimistic retries of an edit that raced with another edit of the same event.
+EDIT_ATTEMPTS = 3
+
+
+def _events() -> Any:
+    return db.collection("events")
+
+
+def is_staff(user: User | None) -> bool:
+    """Whether the user is a coordinator or an admin."""
+    return user is not None and user.role in STAFF
+
+
+def event_status(document: dict[str, Any], now: datetime) -> EventStatus:
+    """The status of a stored event at `now`."""
+    if document.get("cancelled"):
+        return EventStatus.CANCELLED
+    if now < document["starts_at"]:
+        return EventStatus.ACTIVE
+    if now < document["ends_at"]:
+        return EventStatus.ONGOING
+    return EventStatus.ENDED
+
+
+def to_event(
+    document: dict[str, Any], now: datetime | None = None, distance_km: float | None = None
+) -> Event:
+    """The public view of a stored event, its status taken at `now` (default: the clock)."""
+    longitude, latitude = document["location"]["coordinates"]
+    return Event(
+        id=document["_id"],
+        title=document["title"],
+        description=document.get("description", ""),
+        starts_at=document["starts_at"],
+        ends_at=document["ends_at"],
+        tags=document.get("tags", []),
+        location=Location(title=document["location_title"], latitude=latitude, longitude=longitude),
+        max_capacity=document["max_capacity"],
+        public=document["public"],
+        links=document.get("links", []),
+        image_ids=document.get("image_ids", []),
+        creator_id=document["creator_id"],
+        approval=document["approval"],
+        status=event_status(document, now or utcnow()),
+        attendee_count=len(document.get("attendee_ids", [])),
+        created_at=document["created_at"],
+        distance_km=None if distance_km is None else round(distance_km, 3),
+    )
+
+
+def can_see(viewer: User | None, document: dict[str, Any]) -> bool:
+    """Approved public events are everyone's; others are their creator's, attendees' and staff's."""
+    if document["approval"] == Approval.APPROVED and document["public"]:
+        return True
+    if viewer is None:
+        return False
+    return (
+        is_staff(viewer)
+        or viewer.id == document["creator_id"]
+        or viewer.id in document.get("attendee_ids", [])
+    )
+
+
+def _invalid(field: str, message: str) -> ValidationFailed:
+    return ValidationFailed(message, details=[{"field": field, "message": message}])
+
+
+async def _document(event_id: str) -> dict[str, Any] | None:
+    return await _events().find_one({"_id": event_id})
+
+
+async def visible_document(viewer: User | None, event_id: str) -> dict[str, Any]:
+    """The stored event if the viewer may see it; EventNotFound otherwise (no existence leak)."""
+    document = await _document(event_id)
+    if document is None or not can_see(viewer, document):
+        raise EventNotFound()
+    return document
+
+
+async def ensure_visible(viewer: User | None, event_id: str) -> None:
+    """EventNotFound unless the event exists and the viewer may see it."""
+    await visible_document(viewer, event_id)
+
+
+async def _check_images(image_ids: list[str] | None) -> None:
+    """422 when an event names an image that was never uploaded (or was deleted)."""
+    missing = await images.missing_ids(image_ids or [])
+    if missing:
+        raise _invalid("body.imageIds", f"No such image: {', '.join(missing)}.")
+
+
+async def create_event(creator: User, body: EventCreate) -> Event:
+    """Store a new event; staff's and private events are approved at once, others wait."""
+    now = utcnow()
+    if body.ends_at <= now:
+        raise _invalid("body.endsAt", "endsAt must be in the future.")
+    await _check_images(body.image_ids)
+    approved = is_staff(creator) or not body.public
+    document = EventDocument(
+        **document_fields(body),
+        creator_id=creator.id,
+        approval=Approval.APPROVED if approved else Approval.PENDING,
+        decided_at=now if approved else None,
+    ).to_document()
+    await _events().insert_one(document)
+    log.info("event %s created by %s (%s)", document["_id"], creator.id, document["approval"])
+    return to_event(document, now)
+
+
+async def get_event(viewer: User | None, event_id: str) -> Event:
+    """One event, if the viewer may see it; EventNotFound otherwise."""
+    return to_event(await visible_document(viewer, event_id))
+
+
+def _words_condition(q: str) -> list[dict[str, Any]]:
+    """Every word of `q` must appear, in any case, in the title or the description."""
+    return [
+        {
+            "$or": [
+                {field: {"$regex": re.escape(word), "$options": "i"}}
+                for field in ("title", "description")
+            ]
+        }
+        for word in q.split()[:MAX_QUERY_WORDS]
+    ]
+
+
+def _status_condition(status: ListedStatus, now: datetime) -> dict[str, Any]:
+    """The time condition that gives events of this status at `now`."""
+    if status == ListedStatus.ACTIVE:
+        return {"starts_at": {"$gt": now}}
+    if status == ListedStatus.ONGOING:
+        return {"starts_at": {"$lte": now}, "ends_at": {"$gt": now}}
+    return {"ends_at": {"$lte": now}}
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """The great-circle distance between two points, in kilometres."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi = phi2 - phi1
+    dlambda = math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def bounding_box(lat: float, lon: float, radius_km: float) -> list[dict[str, Any]]:
+    """Query conditions on the stored [lon, lat] that keep every point within the radius.
+
+    The box is exact for a sphere: latitudes within radius/R of the centre; longitudes within
+    asin(sin(r/R) / cos(lat)), wrapping across the antimeridian; no longitude bound at all when
+    the circle reaches a pole.
+    """
+    angle = radius_km / EARTH_RADIUS_KM
+    margin = 1e-9
+    south = lat - math.degrees(angle) - margin
+    north = lat + math.degrees(angle) + margin
+    conditions: list[dict[str, Any]] = [
+        {"location.coordinates.1": {"$gte": max(south, -90.0), "$lte": min(north, 90.0)}}
+    ]
+    if south <= -90 or north >= 90 or angle >= math.pi / 2:
+        return conditions
+    spread = math.degrees(math.asin(min(1.0, math.sin(angle) / math.cos(math.radians(lat)))))
+    west, east = lon - spread - margin, lon + spread + margin
+    field = "location.coordinates.0"
+    if spread >= 180:
+        return conditions
+    if west < -180:
+        conditions.append({"$or": [{field: {"$gte": west + 360}}, {field: {"$lte": east}}]})
+    elif east > 180:
+        conditions.append({"$or": [{field: {"$gte": west}}, {field: {"$lte": east - 360}}]})
+    else:
+        conditions.append({field: {"$gte": west, "$lte": east}})
+    return conditions
+
+
+async def list_events(filters: EventFilters, *, limit: int = 20, offset: int = 0) -> Page[Event]:
+    """Discovery: approved public events that are not cancelled, filtered; see the module doc."""
+    now = utcnow()
+    conditions: list[dict[str, Any]] = [{"approval": Approval.APPROVED, "public": True}]
+    conditions.append({"cancelled": False})
+    if filters.tags:
+        conditions.append({"tags": {"$in": [str(tag) for tag in filters.tags]}})
+    if filters.starts_from is not None:
+        conditions.append({"ends_at": {"$gte": filters.starts_from}})
+    if filters.starts_to is not None:
+        conditions.append({"starts_at": {"$lte": filters.starts_to}})
+    if filters.q and filters.q.strip():
+        conditions.extend(_words_condition(filters.q))
+    if filters.status is not None:
+        conditions.append(_status_condition(filters.status, now))
+    if filters.lat is None or filters.lon is None or filters.radius_km is None:
+        query = {"$and": conditions}
+        total = await _events().count_documents(query)
+        documents = (
+            await _events()
+            .find(query)
+            .sort([("starts_at", 1), ("_id", 1)])
+            .skip(offset)
+            .limit(limit)
+            .to_list(None)
+        )
+        items = [to_event(document, now) for document in documents]
+        return Page[Event](items=items, total=total, limit=limit, offset=offset)
+    conditions.extend(bounding_box(filters.lat, filters.lon, filters.radius_km))
+    candidates = (
+        await _events()
+        .find({"$and": conditions})
+        .sort([("starts_at", 1), ("_id", 1)])
+        .limit(MAX_DISTANCE_CANDIDATES)
+        .to_list(None)
+    )
+    near = []
+    for document in candidates:
+        longitude, latitude = document["location"]["coordinates"]
+        distance = haversine_km(filters.lat, filters.lon, latitude, longitude)
+        if distance <= filters.radius_km:
+            near.append((distance, document))
+    near.sort(key=lambda pair: (pair[0], pair[1]["starts_at"], pair[1]["_id"]))
+    page = near[offset : offset + limit]
+    items = [to_event(document, now, distance) for distance, document in page]
+    return Page[Event](items=items, total=len(near), limit=limit, offset=offset)
+
+
+async def pending_events(*, limit: int = 20, offset: int = 0) -> Page[Event]:
+    """The approval queue: pending events that are not cancelled, oldest request first."""
+    query = {"approval": Approval.PENDING, "cancelled": False}
+    total = await _events().count_documents(query)
+    documents = (
+        await _events()
+        .find(query)
+        .sort([("created_at", 1), ("_id", 1)])
+        .skip(offset)
+        .limit(limit)
+        .to_list(None)
+    )
+    now = utcnow()
+    items = [to_event(document, now) for document in documents]
+    return Page[Event](items=items, total=total, limit=limit, offset=offset)
+
+
+async def decide(decider: User, event_id: str, approve: bool) -> Event:
+    """Approve or deny a pending event, once: AlreadyDecided after that."""
+    now = utcnow()
+    document = await _events().find_one_and_update(
+        {"_id": event_id, "approval": Approval.PENDING},
+        {
+            "$set": {
+                "approval": Approval.APPROVED if approve else Approval.DENIED,
+                "decided_by": decider.id,
+                "decided_at": now,
+                "updated_at": now,
+            }
+        },
+        return_document=ReturnDocument.AFTER,
+    )
+    if document is None:
+        if await _document(event_id) is None:
+            raise EventNotFound()
+        raise AlreadyDecided()
+    log.info("event %s %s by %s", event_id, document["approval"], decider.id)
+    return to_event(document, now)
+
+
+def _ensure_changeable(document: dict[str, Any], now: datetime) -> None:
+    status = event_status(document, now)
+    if status in (EventStatus.CANCELLED, EventStatus.ENDED):
+        raise Conflict(f"This event has {status} and can no longer be changed.")
+
+
+def _ensure_manager(actor: User, document: dict[str, Any]) -> None:
+    if actor.id != document["creator_id"] and actor.role != Role.ADMIN:
+        raise Forbidden("Only the event's creator or an admin can do this.")
+
+
+def _approval_after_edit(actor: User, document: dict[str, Any], public: bool) -> Approval:
+    """Private events need no approval; a public event edited by a non-staff creator is queued
+    again (so approved content cannot be swapped); staff edits keep the approval as it is."""
+    if not public:
+        return Approval.APPROVED
+    if is_staff(actor):
+        return Approval(document["approval"])
+    return Approval.PENDING
+
+
+async def update_event(actor: User, event_id: str, body: EventUpdate) -> Event:
+    """Change the sent fields of an event (its creator or an admin; not once cancelled or ended).
+
+    The checks that involve stored values (endsAt after startsAt, capacity not below the number
+    of attendees) are repeated in the update's filter, so a concurrent edit or RSVP cannot slip
+    between the check and the write; if one did, the edit is retried on fresh data.
+    """
+    changes = document_fields(body)
+    await _check_images(changes.get("image_ids"))
+    for _ in range(EDIT_ATTEMPTS):
+        document = await visible_document(actor, event_id)
+        _ensure_manager(actor, document)
+        now = utcnow()
+        _ensure_changeable(document, now)
+        if not changes:
+            return to_event(document, now)
+        starts_at = changes.get("starts_at", document["starts_at"])
+        ends_at = changes.get("ends_at", document["ends_at"])
+        if ends_at <= starts_at:
+            raise _invalid("body.endsAt", "endsAt must be after startsAt.")
+        if ends_at <= now:
+            raise _invalid("body.endsAt", "endsAt must be in the future.")
+        capacity = changes.get("max_capacity", document["max_capacity"])
+        if capacity < len(document.get("attendee_ids", [])):
+            raise Conflict("maxCapacity cannot go below the number of people attending.")
+        approval = _approval_after_edit(actor, document, changes.get("public", document["public"]))
+        update: dict[str, Any] = {**changes, "approval": approval, "updated_at": now}
+        if approval != document["approval"]:
+            update["decided_by"] = None
+            update["decided_at"] = now if approval == Approval.APPROVED else None
+        updated = await _events().find_one_and_update(
+            {
+                "_id": event_id,
+                "cancelled": False,
+                "starts_at": document["starts_at"],
+                "ends_at": document["ends_at"],
+                "$expr": {"$lte": [{"$size": "$attendee_ids"}, capacity]},
+            },
+            {"$set": update},
+            return_document=ReturnDocument.AFTER,
+        )
+        if updated is not None:
+            return to_event(updated, now)
+    raise Conflict("The event changed while it was being edited; try again.")
+
+
+async def _tell_attendees(document: dict[str, Any]) -> None:
+    """E-mail every attendee that the event is cancelled."""
+    attendees = await users.get_users(list(document.get("attendee_ids", [])))
+    starts_at = document["starts_at"].isoformat()
+    await asyncio.gather(
+        *(
+            email.send_event_cancelled(attendee.email, document["title"], starts_at)
+            for attendee in attendees.values()
+        )
+    )
+
+
+async def _cancel(event_id: str, now: datetime) -> dict[str, Any] | None:
+    """Cancel an event that has not ended, once; the cancelled event, or None if nothing changed."""
+    document = await _events().find_one_and_update(
+        {"_id": event_id, "cancelled": False, "ends_at": {"$gt": now}},
+        {"$set": {"cancelled": True, "cancelled_at": now, "updated_at": now}},
+        return_document=ReturnDocument.AFTER,
+    )
+    if document is not None:
+        await _tell_attendees(document)
+    return document
+
+
+async def cancel_event(actor: User, event_id: str) -> Event:
+    """Cancel an event (its creator or an admin) and e-mail its attendees; idempotent.
+
+    Conflict when the event has already ended.
+    """
+    document = await visible_document(actor, event_id)
+    _ensure_manager(actor, document)
+    now = utcnow()
+    cancelled = await _cancel(event_id, now)
+    if cancelled is not None:
+        log.info("event %s cancelled by %s", event_id, actor.id)
+        return to_event(cancelled, now)
+    document = await visible_document(actor, event_id)
+    if event_status(document, now) == EventStatus.ENDED:
+        raise Conflict("This event has ended and can no longer be cancelled.")
+    return to_event(document, now)
+
+
+def _rsvp_filter(event_id: str, user_id: str, now: datetime) -> dict[str, Any]:
+    """The one condition under which an RSVP may be added."""
+    return {
+        "_id": event_id,
+        "approval": Approval.APPROVED,
+        "cancelled": False,
+        "ends_at": {"$gt": now},
+        "attendee_ids": {"$ne": user_id},
+        "$expr": {"$lt": [{"$size": "$attendee_ids"}, "$max_capacity"]},
+    }
+
+
+async def attend(user: User, event_id: str) -> tuple[Attendance, bool]:
+    """RSVP: (attendance, True) when added, (attendance, False) when already attending.
+
+    One conditional update adds the user, so the capacity holds however many ask at once. When it
+    does not match, a read says why: EventNotFound, already attending, Conflict when the event is
+    not open (cancelled, ended or not approved), or EventFull.
+    """
+    await visible_document(user, event_id)
+    now = utcnow()
+    document = await _events().find_one_and_update(
+        _rsvp_filter(event_id, user.id, now),
+        {"$addToSet": {"attendee_ids": user.id}, "$inc": {"attendee_count": 1}},
+        return_document=ReturnDocument.AFTER,
+    )
+    if document is not None:
+        return Attendance(event_id=event_id, attendee_count=len(document["attendee_ids"])), True
+    document = await visible_document(user, event_id)
+    if user.id in document.get("attendee_ids", []):
+        return Attendance(event_id=event_id, attendee_count=len(document["attendee_ids"])), False
+    status = event_status(document, now)
+    if status in (EventStatus.CANCELLED, EventStatus.ENDED):
+        raise Conflict(f"This event has {status}; RSVPs are closed.")
+    if document["approval"] != Approval.APPROVED:
+        raise Conflict("This event is not approved yet.")
+    raise EventFull()
+
+
+async def leave(user: User, event_id: str) -> None:
+    """Withdraw an RSVP (idempotent); EventNotFound when the event is not visible."""
+    removed = await _events().find_one_and_update(
+        {"_id": event_id, "attendee_ids": user.id},
+        {"$pull": {"attendee_ids": user.id}, "$inc": {"attendee_count": -1}},
+    )
+    if removed is None:
+        await ensure_visible(user, event_id)
+
+
+async def list_attendees(
+    actor: User, event_id: str, *, limit: int = 20, offset: int = 0
+) -> Page[User]:
+    """The people attending, in RSVP order (the creator, coordinators and admins)."""
+    document = await visible_document(actor, event_id)
+    if actor.id != document["creator_id"] and not is_staff(actor):
+        raise Forbidden("Only the event's creator, coordinators and admins see the attendees.")
+    attendee_ids = list(document.get("attendee_ids", []))
+    page_ids = attendee_ids[offset : offset + limit]
+    found = await users.get_users(page_ids)
+    items = [found[user_id] for user_id in page_ids if user_id in found]
+    return Page[User](items=items, total=len(attendee_ids), limit=limit, offset=offset)
+
+
+async def save_for_user(user: User, event_id: str) -> None:
+    """Add a visible event to the user's saved events (idempotent)."""
+    await ensure_visible(user, event_id)
+    await users.save_event(user.id, event_id)
+
+
+async def unsave_for_user(user: User, event_id: str) -> None:
+    """Remove an event from the user's saved events (idempotent, even for a vanished event)."""
+    await users.unsave_event(user.id, event_id)
+
+
+def _visible_condition(user: User) -> dict[str, Any]:
+    if is_staff(user):
+        return {}
+    return {
+        "$or": [
+            {"approval": Approval.APPROVED, "public": True},
+            {"creator_id": user.id},
+            {"attendee_ids": user.id},
+        ]
+    }
+
+
+async def user_events(
+    user: User, kind: EventKind, *, limit: int = 20, offset: int = 0
+) -> Page[Event]:
+    """The user's events of one kind: created, attending and saved list current events (not
+    ended, not cancelled) soonest first; archived lists created or attended events that ended or
+    were cancelled, latest first."""
+    now = utcnow()
+    current = {"cancelled": False, "ends_at": {"$gt": now}}
+    order = 1
+    conditions: list[dict[str, Any]]
+    if kind == EventKind.CREATED:
+        conditions = [{"creator_id": user.id}, current]
+    elif kind == EventKind.ATTENDING:
+        conditions = [{"attendee_ids": user.id}, current]
+    elif kind == EventKind.SAVED:
+        saved = await users.saved_event_ids(user.id)
+        conditions = [{"_id": {"$in": saved}}, current, _visible_condition(user)]
+    else:
+        conditions = [
+            {"$or": [{"creator_id": user.id}, {"attendee_ids": user.id}]},
+            {"$or": [{"cancelled": True}, {"ends_at": {"$lte": now}}]},
+        ]
+        order = -1
+    query = {"$and": conditions}
+    total = await _events().count_documents(query)
+    documents = (
+        await _events()
+        .find(query)
+        .sort([("starts_at", order), ("_id", 1)])
+        .skip(offset)
+        .limit(limit)
+        .to_list(None)
+    )
+    items = [to_event(document, now) for document in documents]
+    return Page[Event](items=items, total=total, limit=limit, offset=offset)
+
+
+async def forget_user(user_id: str) -> None:
+    """For account deletion: cancel the user's events that have not ended (attendees are
+    e-mailed) and withdraw the user's RSVPs everywhere. Idempotent."""
+    now = utcnow()
+    own = (
+        await _events()
+        .find({"creator_id": user_id, "cancelled": False, "ends_at": {"$gt": now}}, {"_id": 1})
+        .to_list(None)
+    )
+    for document in own:
+        await _cancel(document["_id"], now)
+    await _events().update_many(
+        {"attendee_ids": user_id},
+        {"$pull": {"attendee_ids": user_id}, "$inc": {"attendee_count": -1}},
+    )

@@ -1,0 +1,69 @@
+"""Feedback: comments on events.
+
+Owns the `feedback` collection. Feedback is visible exactly as its event is (asked of
+`utils.events`); its author or an admin may delete it.
+"""
+
+from typing import Any
+
+from config.db import db
+from models.commons import Page
+from models.events import Feedback, FeedbackDocument
+from models.users import Role, User
+from utils import events
+from utils.errors import FeedbackNotFound, Forbidden
+
+
+def _feedback() -> Any:
+    return db.collection("feedback")
+
+
+def to_feedback(document: dict[str, Any]) -> Feedback:
+    """The public view of a stored comment."""
+    return Feedback.model_validate({**document, "id": document["_id"]})
+
+
+async def add_feedback(author: User, event_id: str, comment: str) -> Feedback:
+    """Add a comment to an event the author can see; EventNotFound otherwise."""
+    await events.ensure_visible(author, event_id)
+    document = FeedbackDocument(
+        event_id=event_id, comment=comment.strip(), creator_id=author.id
+    ).to_document()
+    await _feedback().insert_one(document)
+    return to_feedback(document)
+
+
+async def list_feedback(
+    viewer: User | None, event_id: str, *, limit: int = 20, offset: int = 0
+) -> Page[Feedback]:
+    """An event's comments, oldest first, for whoever can see the event."""
+    await events.ensure_visible(viewer, event_id)
+    query = {"event_id": event_id}
+    total = await _feedback().count_documents(query)
+    documents = (
+        await _feedback()
+        .find(query)
+        .sort([("created_at", 1), ("_id", 1)])
+        .skip(offset)
+        .limit(limit)
+        .to_list(None)
+    )
+    return Page[Feedback](
+        items=[to_feedback(d) for d in documents], total=total, limit=limit, offset=offset
+    )
+
+
+async def delete_feedback(actor: User, event_id: str, feedback_id: str) -> None:
+    """Delete a comment: its author or an admin (Forbidden otherwise); FeedbackNotFound if none."""
+    await events.ensure_visible(actor, event_id)
+    document = await _feedback().find_one({"_id": feedback_id, "event_id": event_id})
+    if document is None:
+        raise FeedbackNotFound()
+    if actor.id != document["creator_id"] and actor.role != Role.ADMIN:
+        raise Forbidden("Only the author or an admin can delete this feedback.")
+    await _feedback().delete_one({"_id": feedback_id})
+
+
+async def delete_by_author(user_id: str) -> None:
+    """Remove every comment a user wrote (account deletion)."""
+    await _feedback().delete_many({"creator_id": user_id})
