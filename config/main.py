@@ -16,7 +16,7 @@ from config.settings import Settings, activated, get_settings
 from config.version import VERSION
 from docs import app as docs
 from routes import auth, coordinator, events, health, housing_orgs, images, intake_profiles, users
-from routes.deps import enforce_sign_in
+from routes.deps import authenticate
 from utils.startup import prepare_database
 
 log = logging.getLogger("hosthome")
@@ -71,7 +71,7 @@ def create_app(settings: Settings | None = None, database_name: str | None = Non
         openapi_tags=docs.TAGS,
         responses=DEFAULT_RESPONSES,
         lifespan=lifespan,
-        dependencies=[Depends(enforce_sign_in)],
+        dependencies=[Depends(authenticate)],
         swagger_ui_parameters={"persistAuthorization": True},
     )
     app.state.settings = settings

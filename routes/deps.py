@@ -1,7 +1,7 @@
 """Who is calling: typed dependencies for authentication and roles.
 
 Every route needs a signed-in user unless it is in PUBLIC_ROUTES, the one short list of public
-routes. The app installs `enforce_sign_in` on every route, so a route added without thought is
+routes. The app installs `authenticate` on every route, so a route added without thought is
 private by default.
 """
 
@@ -53,43 +53,32 @@ def is_public(request: Request) -> bool:
 async def authenticate(
     request: Request, token: Annotated[str | None, Depends(_bearer)]
 ) -> User | None:
-    """The signed-in user, or None when no usable token was sent.
+    """Installed on every route, and run once per request: who is calling.
 
-    On a public route a bad token counts as no token (a stale header must not break sign-in);
-    elsewhere it is a 401 that says what is wrong with it.
+    On a route that is not public it never returns None: without a token it raises 401
+    NotAuthenticated, and a bad token gives the 401 that says what is wrong with it. On a public
+    route it returns None when no usable token was sent (a stale header must not break sign-in).
     """
+    public = is_public(request)
     if not token:
-        return None
+        if public:
+            return None
+        raise NotAuthenticated()
     try:
         claims = tokens.verify_token(active_settings(), token)
         user = await users.get_session_user(claims.user_id, claims.session_id)
     except (InvalidToken, TokenExpired, SessionRevoked):
-        if is_public(request):
+        if public:
             return None
         raise
     request.state.session_id = claims.session_id
     return user
 
 
-async def enforce_sign_in(
-    request: Request, user: Annotated[User | None, Depends(authenticate)]
-) -> None:
-    """Installed on every route: 401 NotAuthenticated unless signed in or public."""
-    if user is None and not is_public(request):
-        raise NotAuthenticated()
-
-
-async def signed_in_user(user: Annotated[User | None, Depends(authenticate)]) -> User:
-    """The signed-in user (401 otherwise)."""
-    if user is None:
-        raise NotAuthenticated()
-    return user
-
-
 def require_roles(*roles: Role) -> Callable[[User], Awaitable[User]]:
     """A dependency that lets only users with one of these roles through (403 otherwise)."""
 
-    async def check(user: Annotated[User, Depends(signed_in_user)]) -> User:
+    async def check(user: Annotated[User, Depends(authenticate)]) -> User:
         if user.role not in roles:
             raise Forbidden()
         return user
@@ -107,7 +96,9 @@ def client_address(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
-CurrentUser = Annotated[User, Depends(signed_in_user)]
+# Both are the one `authenticate` dependency (so it runs once per request); on private routes it
+# always gives a User.
+CurrentUser = Annotated[User, Depends(authenticate)]
 OptionalUser = Annotated[User | None, Depends(authenticate)]
 CoordinatorOrAdmin = Annotated[User, Depends(require_roles(Role.COORDINATOR, Role.ADMIN))]
 Admin = Annotated[User, Depends(require_roles(Role.ADMIN))]

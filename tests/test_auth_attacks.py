@@ -1,16 +1,21 @@
 """Attacks on identity: forged and stale tokens, injection, brute force, privilege escalation."""
 
+import asyncio
 import base64
 import json
 from datetime import timedelta
+from pathlib import Path
 
 import httpx
 import jwt
+import pytest
 
 from config.settings import Settings
 from models.commons import utcnow
-from tests.conftest import assert_error
+from tests.conftest import assert_error, make_settings
 from tests.factories import PASSWORD, make_user, sign_in, signed_in
+from utils import tokens
+from utils.errors import InvalidToken, TokenExpired
 
 
 def _b64(data: dict[str, object]) -> str:
@@ -170,3 +175,18 @@ async def test_the_per_address_limit_is_shared_by_every_email(
         statuses.add(response.status_code)
     assert statuses == {200, 429}
     assert settings.RATE_LIMIT_PER_IP >= 60
+
+
+async def test_a_cached_token_still_expires(settings: Settings) -> None:
+    token = tokens.create_token(settings, "user", "session", timedelta(seconds=1))
+    assert tokens.verify_token(settings, token).user_id == "user"  # verified, now cached
+    await asyncio.sleep(1.1)
+    with pytest.raises(TokenExpired):
+        tokens.verify_token(settings, token)
+
+
+def test_a_cached_token_is_not_valid_under_another_key(settings: Settings, tmp_path: Path) -> None:
+    token = tokens.create_token(settings, "user", "session", timedelta(minutes=1))
+    tokens.verify_token(settings, token)
+    with pytest.raises(InvalidToken):
+        tokens.verify_token(make_settings(tmp_path), token)

@@ -3,6 +3,8 @@
 import hashlib
 import hmac
 import secrets
+import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -46,8 +48,30 @@ def access_lifetime(settings: Settings) -> timedelta:
     return timedelta(minutes=settings.ACCESS_TOKEN_MINUTES)
 
 
+# Verified tokens, so a client's next requests skip the signature check (revocation is still
+# checked in the database on every request: this cache only remembers that a signature is good).
+_verified: OrderedDict[tuple[str, str, str], tuple[Claims, float]] = OrderedDict()
+_VERIFIED_MAX = 4096
+
+
 def verify_token(settings: Settings, token: str, kind: str = ACCESS) -> Claims:
     """Check signature, algorithm, expiry and type; InvalidToken or TokenExpired otherwise."""
+    key = (settings.jwt_key, token, kind)
+    cached = _verified.get(key)
+    if cached is not None:
+        claims, expires = cached
+        if time.time() < expires:
+            return claims
+        _verified.pop(key, None)
+        raise TokenExpired()
+    claims, expires = _decode(settings, token, kind)
+    _verified[key] = (claims, expires)
+    if len(_verified) > _VERIFIED_MAX:
+        _verified.popitem(last=False)
+    return claims
+
+
+def _decode(settings: Settings, token: str, kind: str) -> tuple[Claims, float]:
     try:
         payload = jwt.decode(
             token,
@@ -63,7 +87,8 @@ def verify_token(settings: Settings, token: str, kind: str = ACCESS) -> Claims:
         raise InvalidToken()
     if not isinstance(payload["sub"], str) or not isinstance(payload["sid"], str):
         raise InvalidToken()
-    return Claims(user_id=payload["sub"], session_id=payload["sid"], kind=kind)
+    claims = Claims(user_id=payload["sub"], session_id=payload["sid"], kind=kind)
+    return claims, float(payload["exp"])
 
 
 def new_refresh_token(session_id: str) -> str:
