@@ -82,12 +82,6 @@ class APIModel(BaseModel):
         return data
 
 
-class StrictAPIModel(APIModel):
-    """A request body that must not carry fields it does not know (none so far in the contract)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-
 ItemT = TypeVar("ItemT")
 
 

@@ -53,7 +53,6 @@ class UserDocument(ExtendedBaseModel):
     saved_event_ids: list[str] = Field(default_factory=list)
 
 
-Name = Field(min_length=1, max_length=100)
 OptionalName = Field(default=None, max_length=100)
 
 

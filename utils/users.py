@@ -6,7 +6,7 @@ every worker sees on its next request.
 """
 
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from pymongo import ReturnDocument
@@ -298,11 +298,6 @@ async def forget_event(event_id: str) -> None:
     await _users().update_many(
         {"saved_event_ids": event_id}, {"$pull": {"saved_event_ids": event_id}}
     )
-
-
-def expires_in_seconds(expires_at: datetime) -> int:
-    """Whole seconds from now until `expires_at`."""
-    return max(0, int((expires_at - utcnow()).total_seconds()))
 
 
 async def count_with_roles(roles: list[Role]) -> int:
