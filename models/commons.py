@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 from uuid import uuid4
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 
@@ -47,22 +47,6 @@ class ExtendedBaseModel(BaseModel):
         return cls.model_validate(document)
 
 
-def _has_lone_surrogate(value: Any) -> bool:
-    if isinstance(value, str):
-        if value.isascii():
-            return False
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return True
-        return False
-    if isinstance(value, dict):
-        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return any(_has_lone_surrogate(item) for item in value)
-    return False
-
-
 class APIModel(BaseModel):
     """Base of request and response bodies: camelCase JSON, unknown fields ignored."""
 
@@ -72,14 +56,6 @@ class APIModel(BaseModel):
         from_attributes=True,
         extra="ignore",
     )
-
-    @model_validator(mode="before")
-    @classmethod
-    def _valid_unicode(cls, data: Any) -> Any:
-        """Refuse text that is not valid Unicode (JSON allows lone surrogate escapes, BSON not)."""
-        if _has_lone_surrogate(data):
-            raise ValueError("text must be valid Unicode (no lone surrogate code points)")
-        return data
 
 
 ItemT = TypeVar("ItemT")

@@ -190,3 +190,15 @@ def test_a_cached_token_is_not_valid_under_another_key(settings: Settings, tmp_p
     tokens.verify_token(settings, token)
     with pytest.raises(InvalidToken):
         tokens.verify_token(make_settings(tmp_path), token)
+
+
+async def test_text_with_lone_surrogates_is_422_not_stored(client: httpx.AsyncClient) -> None:
+    # JSON allows "\ud800", but BSON cannot store it: the body parser must refuse it.
+    body = (
+        b'{"email": "s@example.org", "password": "Sup3r-secret!",'
+        b' "firstName": "A\\ud800", "role": "host"}'
+    )
+    response = await client.post(
+        "/api/auth/signup", content=body, headers={"content-type": "application/json"}
+    )
+    assert_error(response, 422, "ValidationError")
