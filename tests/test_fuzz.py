@@ -2,6 +2,7 @@
 the running server, signed in as an admin. No 5xx; every response matches its documented schema
 and content type; every error has the shared error shape."""
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,7 +20,7 @@ from config.main import create_app
 from config.settings import Settings
 from tests.server import running_server
 
-MAX_EXAMPLES = 40
+MAX_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "40"))
 DEMO_PASSWORD = "Test123!"  # the embedded store's documented demo password
 ERROR_KEYS = {"message", "code", "status", "requestId"}
 
