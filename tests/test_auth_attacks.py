@@ -3,7 +3,7 @@
 import asyncio
 import base64
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -14,7 +14,7 @@ from config.settings import Settings
 from models.commons import utcnow
 from tests.conftest import assert_error, make_settings
 from tests.factories import PASSWORD, make_user, sign_in, signed_in
-from utils import tokens
+from utils import rate_limits, tokens
 from utils.errors import InvalidToken, TokenExpired
 
 
@@ -202,3 +202,25 @@ async def test_text_with_lone_surrogates_is_422_not_stored(client: httpx.AsyncCl
         "/api/auth/signup", content=body, headers={"content-type": "application/json"}
     )
     assert_error(response, 422, "ValidationError")
+
+
+async def test_the_limit_holds_across_a_minute_boundary(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user = await make_user("guest")
+    seconds = [58.0 + i * 0.1 for i in range(10)] + [60.5 + i * 0.1 for i in range(10)]
+    moments = iter([s for s in seconds for _ in ("address", "e-mail")])  # two limits a try
+
+    def clock() -> datetime:
+        return datetime.fromtimestamp(1_800_000_000 - 1_800_000_000 % 60 + next(moments), UTC)
+
+    monkeypatch.setattr(rate_limits, "utcnow", clock)
+    statuses = []
+    for _ in range(20):
+        response = await client.post(
+            "/api/auth/signin", json={"email": user.email, "password": "Wr0ng-pass!"}
+        )
+        statuses.append(response.status_code)
+    # Ten tries just before the minute turns and ten just after: no fresh allowance of ten.
+    assert statuses[:10] == [401] * 10
+    assert set(statuses[10:]) == {429}

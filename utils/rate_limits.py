@@ -1,9 +1,15 @@
-"""Fixed-window rate limits kept in MongoDB, so every worker and dyno shares them.
+"""Rate limits kept in MongoDB, so every worker and dyno shares them.
 
-Owns the `rate_limits` collection: one document per key and minute, removed by a TTL index.
+Owns the `rate_limits` collection: one counter document per key and minute, removed by a TTL index
+once the next minute is over. The limit is a sliding window, estimated from two fixed windows: the
+current minute's count plus the previous minute's, weighted by how much of it still lies within
+the last 60 seconds. Unlike plain fixed windows, that allows no double burst across a minute
+boundary.
 """
 
 import math
+from datetime import datetime
+from typing import Any
 
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
@@ -16,27 +22,45 @@ from utils.errors import too_many_requests
 WINDOW_SECONDS = 60
 
 
-async def _hit(key: str, limit: int) -> None:
-    now = utcnow()
-    window = math.floor(now.timestamp() / WINDOW_SECONDS)
-    window_end = (window + 1) * WINDOW_SECONDS
-    document_id = f"{key}:{window}"
-    collection = db.collection("rate_limits")
+def _rate_limits() -> Any:
+    return db.collection("rate_limits")
+
+
+async def _count(document_id: str, now: datetime, window_end: int) -> int:
+    """Add one to this window's counter and return the new count."""
     update = {
         "$inc": {"count": 1},
-        "$setOnInsert": {"expires_at": now.fromtimestamp(window_end, now.tzinfo)},
+        # Kept through the next window too, which weighs this one in.
+        "$setOnInsert": {
+            "expires_at": datetime.fromtimestamp(window_end + WINDOW_SECONDS, now.tzinfo)
+        },
     }
     try:
-        counter = await collection.find_one_and_update(
+        counter = await _rate_limits().find_one_and_update(
             {"_id": document_id}, update, upsert=True, return_document=ReturnDocument.AFTER
         )
     except DuplicateKeyError:
         # Two first hits raced on the upsert; the document exists now.
-        counter = await collection.find_one_and_update(
+        counter = await _rate_limits().find_one_and_update(
             {"_id": document_id}, update, return_document=ReturnDocument.AFTER
         )
-    if counter["count"] > limit:
-        raise too_many_requests(retry_after=math.ceil(window_end - now.timestamp()))
+    return int(counter["count"])
+
+
+async def _hit(key: str, limit: int) -> None:
+    now = utcnow()
+    timestamp = now.timestamp()
+    window = math.floor(timestamp / WINDOW_SECONDS)
+    window_end = (window + 1) * WINDOW_SECONDS
+    retry_after = math.ceil(window_end - timestamp)
+    current = await _count(f"{key}:{window}", now, window_end)
+    if current > limit:
+        raise too_many_requests(retry_after)
+    previous = await _rate_limits().find_one({"_id": f"{key}:{window - 1}"}, {"count": 1})
+    if previous is not None:
+        still_inside = (window_end - timestamp) / WINDOW_SECONDS
+        if previous["count"] * still_inside + current > limit:
+            raise too_many_requests(retry_after)
 
 
 async def check_auth_attempt(email: str | None, client_address: str | None) -> None:
