@@ -54,9 +54,16 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0, name="expires_ttl"),
     ],
     "events": [
+        # Equality on approval, public and cancelled, then the list's sort: served by the index.
         IndexModel(
-            [("approval", ASCENDING), ("public", ASCENDING), ("starts_at", ASCENDING)],
-            name="discovery",
+            [
+                ("approval", ASCENDING),
+                ("public", ASCENDING),
+                ("cancelled", ASCENDING),
+                ("starts_at", ASCENDING),
+                ("_id", ASCENDING),
+            ],
+            name="discovery_sorted",
         ),
         IndexModel([("location", GEOSPHERE)], name="location_2dsphere"),
         IndexModel([("creator_id", ASCENDING), ("starts_at", ASCENDING)], name="creator"),
@@ -266,15 +273,22 @@ def test_database_name(prefix: str = "hosthome_test") -> str:
 
 
 async def ensure_indexes_in_background(database: Database, retry_seconds: float = 5.0) -> None:
-    """Create indexes, retrying while the server is unreachable, so the app can start without it."""
+    """Create indexes, retrying while the server is unreachable, so the app can start without it.
+
+    Any other failure (an index that exists with other keys, say) is logged loudly and the start-up
+    goes on: the service works without an index, only slower, whereas retrying would never end.
+    """
     while True:
         try:
             await database.ensure_indexes()
             log.info("indexes are in place")
             return
-        except PyMongoError as exc:
+        except ConnectionFailure as exc:
             log.warning("could not create indexes yet (%s); retrying in %.0fs", exc, retry_seconds)
             await asyncio.sleep(retry_seconds)
+        except PyMongoError as exc:
+            log.error("index creation failed, going on without: %s", exc)
+            return
 
 
 db = Database()

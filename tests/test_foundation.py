@@ -13,8 +13,9 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from pydantic import BaseModel, ValidationError
+from pymongo.errors import OperationFailure, ServerSelectionTimeoutError
 
-from config.db import Database
+from config.db import Database, ensure_indexes_in_background
 from config.main import create_app
 from config.settings import Settings
 from routes import deps
@@ -248,4 +249,34 @@ class TestEmbeddedStore:
         await asyncio.gather(*(naive_increment() for _ in range(10)))
         # A lost update proves that the operations interleave, as they would over a network.
         assert (await counters.find_one({"_id": "c"}))["n"] < 10
+        database.close()
+
+
+class TestIndexFailures:
+    async def test_an_index_that_cannot_be_created_does_not_stop_start_up(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        database = Database()
+        database.connect(Settings(_env_file=None), "index_failure")  # type: ignore[call-arg]
+
+        async def conflicting() -> None:
+            raise OperationFailure("Index with name: discovery already exists", code=86)
+
+        monkeypatch.setattr(database, "ensure_indexes", conflicting)
+        await asyncio.wait_for(ensure_indexes_in_background(database, retry_seconds=0.01), 2)
+        database.close()
+
+    async def test_an_unreachable_server_is_retried(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        database = Database()
+        database.connect(Settings(_env_file=None), "index_retry")  # type: ignore[call-arg]
+        attempts = {"n": 0}
+
+        async def flaky() -> None:
+            attempts["n"] += 1
+            if attempts["n"] < 3:
+                raise ServerSelectionTimeoutError("no server")
+
+        monkeypatch.setattr(database, "ensure_indexes", flaky)
+        await asyncio.wait_for(ensure_indexes_in_background(database, retry_seconds=0.01), 2)
+        assert attempts["n"] == 3
         database.close()
