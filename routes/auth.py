@@ -40,6 +40,8 @@ RefreshCookie = Annotated[str | None, Cookie(alias=REFRESH_COOKIE, include_in_sc
 
 def _set_refresh_cookie(response: Response, session: SignedInSession) -> None:
     settings = active_settings()
+    # Answers that carry tokens must not be kept by any cache (RFC 6749, section 5.1).
+    response.headers["Cache-Control"] = "no-store"
     response.set_cookie(
         REFRESH_COOKIE,
         session.refresh_token,
@@ -192,8 +194,9 @@ async def invite(body: Invite, inviter: CoordinatorOrAdmin) -> UserWithMessage:
     responses=responses(400, 429),
 )
 async def confirm_invite(
-    email: Annotated[EmailStr, Query()], code: Code, client: ClientAddress
+    email: Annotated[EmailStr, Query()], code: Code, client: ClientAddress, response: Response
 ) -> NewPasswordChallenge:
+    response.headers["Cache-Control"] = "no-store"
     return NewPasswordChallenge(session=await auth.confirm_invite(str(email), code, client))
 
 

@@ -48,6 +48,7 @@ class TestSignUpJourney:
         body = response.json()
         assert body["tokenType"] == "bearer"
         assert body["expiresIn"] == 15 * 60
+        assert response.headers["cache-control"] == "no-store"
         cookie = response.headers["set-cookie"]
         assert "refresh_token=" in cookie
         assert "HttpOnly" in cookie
@@ -60,6 +61,7 @@ class TestSignUpJourney:
 
         refreshed = await client.get("/api/auth/refresh")
         assert refreshed.status_code == 200, refreshed.text
+        assert refreshed.headers["cache-control"] == "no-store"
         assert client.cookies["refresh_token"] != response.cookies["refresh_token"]
         new_headers = {"Authorization": f"Bearer {refreshed.json()['token']}"}
         assert (await client.get("/api/auth/validate", headers=new_headers)).status_code == 204
