@@ -18,10 +18,15 @@ def new_id() -> str:
     return str(uuid4())
 
 
+def as_utc(value: datetime) -> datetime:
+    """A time in UTC to the millisecond MongoDB keeps; a naive time is taken to be UTC."""
+    value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return value.replace(microsecond=value.microsecond // 1000 * 1000)
+
+
 def utcnow() -> datetime:
-    """The current time, timezone-aware, in UTC, truncated to what MongoDB stores (milliseconds)."""
-    now = datetime.now(UTC)
-    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+    """The current time, timezone-aware, in UTC, as MongoDB will store it."""
+    return as_utc(datetime.now(UTC))
 
 
 class ExtendedBaseModel(BaseModel):
@@ -40,11 +45,6 @@ class ExtendedBaseModel(BaseModel):
         data = self.model_dump(**kwargs)
         data["_id"] = data.pop("id")
         return data
-
-    @classmethod
-    def from_document(cls, document: dict[str, Any]) -> "ExtendedBaseModel":
-        """Build the model from a stored document (unknown fields are ignored)."""
-        return cls.model_validate(document)
 
 
 class APIModel(BaseModel):

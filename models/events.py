@@ -4,22 +4,16 @@ The status of an event (`active`, `ongoing`, `ended`, `cancelled`) is never stor
 from the clock and the `cancelled` flag each time an event is read, so it can never be stale.
 """
 
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, HttpUrl, model_validator
 
-from models.commons import APIModel, ExtendedBaseModel, utcnow
+from models.commons import APIModel, ExtendedBaseModel, as_utc, utcnow
 
 MAX_CAPACITY = 10_000
 MAX_RADIUS_KM = 20_000.0
-
-
-def as_utc(value: datetime) -> datetime:
-    """A naive time means UTC; any time is converted to UTC, to the millisecond MongoDB keeps."""
-    value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    return value.replace(microsecond=value.microsecond // 1000 * 1000)
 
 
 UTCDateTime = Annotated[datetime, AfterValidator(as_utc)]

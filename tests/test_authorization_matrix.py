@@ -4,15 +4,13 @@ The table is checked against the app's own route table: a route added without an
 `test_every_route_has_an_entry`, so no route can be shipped without deciding who may call it.
 """
 
-from uuid import uuid4
-
 import httpx
 import pytest
 from fastapi import FastAPI
-from fastapi.routing import APIRoute, iter_route_contexts
 
 from models.users import Role
 from tests.factories import signed_in
+from tests.routes_table import app_routes, fill_path_params
 
 OK = "through"  # authentication and role checks pass (any status but 401/403)
 UNAUTH = 401
@@ -94,17 +92,8 @@ EXPECTED: dict[tuple[str, str], tuple[object, ...]] = {
 ROLES = (None, Role.GUEST, Role.HOST, Role.COORDINATOR, Role.ADMIN)
 
 
-def _app_routes(app: FastAPI) -> set[tuple[str, str]]:
-    found = set()
-    for route in iter_route_contexts(app.routes):
-        if isinstance(route.original_route, APIRoute):
-            for method in route.methods or ():
-                found.add((method, str(route.path_format)))
-    return found
-
-
 def test_every_route_has_an_entry(app: FastAPI) -> None:
-    routes = _app_routes(app)
+    routes = app_routes(app)
     assert routes - EXPECTED.keys() == set(), "routes without an authorization entry"
     assert EXPECTED.keys() - routes == set(), "entries for routes that do not exist"
 
@@ -119,11 +108,8 @@ async def test_each_role_gets_exactly_the_expected_access(
     client.cookies.clear()
     failures = []
     # Sign-out ends the session the other requests use, so it goes last.
-    for method, path in sorted(_app_routes(app), key=lambda r: (r[1].endswith("/signout"), r)):
-        url = path
-        while "{" in url:
-            start, end = url.index("{"), url.index("}")
-            url = url[:start] + str(uuid4()) + url[end + 1 :]
+    for method, path in sorted(app_routes(app), key=lambda r: (r[1].endswith("/signout"), r)):
+        url = fill_path_params(path)
         for role, expected in zip(ROLES, EXPECTED[(method, path)], strict=True):
             kwargs = {"json": {}} if method in ("POST", "PUT", "PATCH") else {}
             response = await client.request(method, url, headers=headers[role], **kwargs)

@@ -8,12 +8,11 @@ import pytest
 
 from tests.conftest import assert_error
 from tests.factories import signed_in
-from tests.test_events import Clock, clock, create_event, iso
+from tests.test_events import MIAMI, Clock, clock, create_event, iso
 from utils.events import bounding_box, haversine_km
 
 __all__ = ["clock"]  # the fixture, imported for the tests that move time
 
-MIAMI = {"title": "Miami", "latitude": 25.7617, "longitude": -80.1918}
 FORT_LAUDERDALE = {"title": "Fort Lauderdale", "latitude": 26.1224, "longitude": -80.1373}
 ORLANDO = {"title": "Orlando", "latitude": 28.5383, "longitude": -81.3792}
 TAMPA = {"title": "Tampa", "latitude": 27.9506, "longitude": -82.4572}

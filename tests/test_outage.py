@@ -11,7 +11,6 @@ from uuid import uuid4
 import httpx
 import pytest
 from fastapi import FastAPI
-from fastapi.routing import APIRoute, iter_route_contexts
 from mongomock_motor import AsyncMongoMockClient
 
 from config.db import db
@@ -19,6 +18,7 @@ from config.main import create_app
 from config.settings import Settings
 from routes.deps import PUBLIC_ROUTES
 from tests.conftest import assert_error, make_settings
+from tests.routes_table import app_routes, fill_path_params
 from utils import tokens
 
 UNREACHABLE = "mongodb://127.0.0.1:9/?directConnection=true"
@@ -36,20 +36,7 @@ async def outage(tmp_path: Path) -> AsyncIterator[tuple[FastAPI, Settings, httpx
 
 
 def _private_routes(app: FastAPI) -> list[tuple[str, str]]:
-    found = []
-    for route in iter_route_contexts(app.routes):
-        if isinstance(route.original_route, APIRoute):
-            for method in route.methods or ():
-                if (method, route.path_format) not in PUBLIC_ROUTES:
-                    found.append((method, str(route.path_format)))
-    return sorted(found)
-
-
-def _fill(path: str) -> str:
-    while "{" in path:
-        start, end = path.index("{"), path.index("}")
-        path = path[:start] + str(uuid4()) + path[end + 1 :]
-    return path
+    return sorted(route for route in app_routes(app) if route not in PUBLIC_ROUTES)
 
 
 async def test_every_signed_in_route_answers_503_within_the_timeout(
@@ -62,7 +49,7 @@ async def test_every_signed_in_route_answers_503_within_the_timeout(
     async def call(method: str, path: str) -> tuple[str, httpx.Response, float]:
         started = time.monotonic()
         body = {"json": {}} if method in ("POST", "PUT", "PATCH") else {}
-        response = await http.request(method, _fill(path), headers=headers, **body)
+        response = await http.request(method, fill_path_params(path), headers=headers, **body)
         return f"{method} {path}", response, time.monotonic() - started
 
     routes = _private_routes(application)

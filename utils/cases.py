@@ -67,18 +67,6 @@ async def delete_case(user_id: str) -> None:
     await _cases().delete_one({"_id": user_id})
 
 
-async def get_case_status(user_id: str) -> str | None:
-    """The case status of a user, or None when they have no case."""
-    case = await _cases().find_one({"_id": user_id}, {"case_status": 1})
-    return case["case_status"] if case else None
-
-
-async def get_case_coordinator(user_id: str) -> str | None:
-    """The id of the coordinator assigned to a user's case, if any."""
-    case = await _cases().find_one({"_id": user_id}, {"coordinator_id": 1})
-    return case.get("coordinator_id") if case else None
-
-
 async def get_case(user_id: str) -> dict[str, Any] | None:
     """The stored case of this user, or None."""
     return await _cases().find_one({"_id": user_id})

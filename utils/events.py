@@ -15,7 +15,6 @@ only then paginated, so `total` is exact.
 import asyncio
 import logging
 import math
-import re
 from datetime import datetime
 from typing import Any
 
@@ -47,6 +46,7 @@ from utils.errors import (
     Forbidden,
     ValidationFailed,
 )
+from utils.search import words_condition
 
 log = logging.getLogger("hosthome.events")
 
@@ -54,7 +54,6 @@ STAFF = (Role.COORDINATOR, Role.ADMIN)
 EARTH_RADIUS_KM = 6371.0088
 # A distance search examines at most this many candidates from its bounding box.
 MAX_DISTANCE_CANDIDATES = 5000
-MAX_QUERY_WORDS = 8
 # Optimistic retries of an edit that raced with another edit of the same event.
 EDIT_ATTEMPTS = 3
 
@@ -169,19 +168,6 @@ async def get_event(viewer: User | None, event_id: str) -> Event:
     return to_event(await visible_document(viewer, event_id))
 
 
-def _words_condition(q: str) -> list[dict[str, Any]]:
-    """Every word of `q` must appear, in any case, in the title or the description."""
-    return [
-        {
-            "$or": [
-                {field: {"$regex": re.escape(word), "$options": "i"}}
-                for field in ("title", "description")
-            ]
-        }
-        for word in q.split()[:MAX_QUERY_WORDS]
-    ]
-
-
 def _status_condition(status: ListedStatus, now: datetime) -> dict[str, Any]:
     """The time condition that gives events of this status at `now`."""
     if status == ListedStatus.ACTIVE:
@@ -242,7 +228,7 @@ async def list_events(filters: EventFilters, *, limit: int = 20, offset: int = 0
     if filters.starts_to is not None:
         conditions.append({"starts_at": {"$lte": filters.starts_to}})
     if filters.q and filters.q.strip():
-        conditions.extend(_words_condition(filters.q))
+        conditions.extend(words_condition(filters.q, ("title", "description")))
     if filters.status is not None:
         conditions.append(_status_condition(filters.status, now))
     if filters.lat is None or filters.lon is None or filters.radius_km is None:

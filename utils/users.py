@@ -5,7 +5,6 @@ Owns the `users` collection. Sessions live inside the user document, so checking
 every worker sees on its next request.
 """
 
-import re
 from datetime import timedelta
 from typing import Any
 
@@ -18,6 +17,7 @@ from models.commons import Page, new_id, utcnow
 from models.users import Role, User, UserDocument, UserStatus
 from utils import tokens
 from utils.errors import EmailAlreadyRegistered, InvalidToken, SessionRevoked, UserNotFound
+from utils.search import words_condition
 
 # What never leaves this module in a User: hashes, sessions and internal fields.
 PUBLIC_PROJECTION = {"password_hash": 0, "sessions": 0, "saved_event_ids": 0, "email_lower": 0}
@@ -232,9 +232,7 @@ async def update_profile(user_id: str, changes: dict[str, Any]) -> User:
 async def list_users(
     *,
     role: Role | None = None,
-    roles: list[Role] | None = None,
     q: str | None = None,
-    user_ids: list[str] | None = None,
     limit: int = 20,
     offset: int = 0,
 ) -> Page[User]:
@@ -242,20 +240,10 @@ async def list_users(
     query: dict[str, Any] = {}
     if role is not None:
         query["role"] = role
-    elif roles is not None:
-        query["role"] = {"$in": list(roles)}
-    if user_ids is not None:
-        query["_id"] = {"$in": user_ids}
     if q and q.strip():
-        query["$and"] = [
-            {
-                "$or": [
-                    {field: {"$regex": re.escape(word), "$options": "i"}}
-                    for field in ("first_name", "middle_name", "last_name", "email_lower")
-                ]
-            }
-            for word in q.split()[:8]
-        ]
+        query["$and"] = words_condition(
+            q, ("first_name", "middle_name", "last_name", "email_lower")
+        )
     total = await _users().count_documents(query)
     documents = (
         await _users()
@@ -291,13 +279,6 @@ async def saved_event_ids(user_id: str) -> list[str]:
     """The ids of the events this user saved."""
     document = await _users().find_one({"_id": user_id}, {"saved_event_ids": 1})
     return list(document.get("saved_event_ids", [])) if document else []
-
-
-async def forget_event(event_id: str) -> None:
-    """Remove a deleted event from everyone's saved events."""
-    await _users().update_many(
-        {"saved_event_ids": event_id}, {"$pull": {"saved_event_ids": event_id}}
-    )
 
 
 async def count_with_roles(roles: list[Role]) -> int:
