@@ -44,7 +44,6 @@ INDEXES: dict[str, list[IndexModel]] = {
     "users": [
         IndexModel([("email_lower", ASCENDING)], unique=True, name="email_lower_unique"),
         IndexModel([("role", ASCENDING), ("created_at", DESCENDING)], name="role_created"),
-        IndexModel([("sessions.id", ASCENDING)], name="session_id"),
         IndexModel([("saved_event_ids", ASCENDING)], name="saved_events"),
     ],
     "verification_codes": [

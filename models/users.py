@@ -26,10 +26,14 @@ class UserStatus(StrEnum):
 
 
 class SessionEntry(APIModel):
-    """One signed-in session: a refresh token family, kept hashed inside the user document."""
+    """One signed-in session, stored in the user document under `sessions.<session id>`.
 
-    id: str
-    refresh_hash: str
+    No token is stored: refresh tokens are derived from (user, session, generation) under a key,
+    so the session keeps only its current generation and when its latest rotations happened.
+    """
+
+    generation: int = 0
+    retired_at: list[datetime] = Field(default_factory=list)
     created_at: datetime
     expires_at: datetime
 
@@ -49,7 +53,7 @@ class UserDocument(ExtendedBaseModel):
     password_hash: str | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
-    sessions: list[SessionEntry] = Field(default_factory=list)
+    sessions: dict[str, SessionEntry] = Field(default_factory=dict)
     saved_event_ids: list[str] = Field(default_factory=list)
 
 

@@ -64,11 +64,13 @@ async def test_every_signed_in_route_answers_503_within_the_timeout(
 async def test_public_routes_that_need_the_database_answer_503(
     outage: tuple[FastAPI, Settings, httpx.AsyncClient],
 ) -> None:
-    _, _, http = outage
+    _, settings, http = outage
+    # A well-formed, authentic refresh token: only the database can say whether it is current.
+    cookie = tokens.new_refresh_token(settings, str(uuid4()), str(uuid4()), 0)
     calls = [
         http.get("/api/health"),
         http.post("/api/auth/signin", json={"email": "a@example.org", "password": "Xx1!xxxx"}),
-        http.get("/api/auth/refresh", headers={"Cookie": "refresh_token=abc.def"}),
+        http.get("/api/auth/refresh", headers={"Cookie": f"refresh_token={cookie}"}),
     ]
     for response in await asyncio.gather(*calls):
         assert_error(response, 503, "DatabaseUnavailable")

@@ -1,8 +1,10 @@
-"""Access tokens (JWT, HS256), opaque refresh tokens, and short-lived challenge tokens."""
+"""Access tokens (JWT, HS256), authenticated refresh tokens, and short-lived challenge tokens."""
 
+import base64
+import functools
 import hashlib
 import hmac
-import secrets
+import re
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -91,22 +93,68 @@ def _decode(settings: Settings, token: str, kind: str) -> tuple[Claims, float]:
     return claims, float(payload["exp"])
 
 
-def new_refresh_token(session_id: str) -> str:
-    """An opaque refresh token naming its session: `<session id>.<random secret>`."""
-    return f"{session_id}.{secrets.token_urlsafe(32)}"
+# Refresh tokens are `<user id>.<session id>.<generation>.<MAC>`. The MAC is keyed by a key
+# derived from the JWT key under its own label, so it proves the token was issued here: a forged
+# or junk token is refused before anything stored is touched, while a valid MAC on an old
+# generation is a real replay. The generation counts the session's rotations; the database keeps
+# only that number, no token material, so a copy of it yields no usable token.
+_REFRESH_KEY_LABEL = b"hosthome/refresh-token/v1"
+_SESSION_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_USER_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_GENERATION = re.compile(r"0|[1-9][0-9]{0,15}")
+_MAC = re.compile(r"[A-Za-z0-9_-]{43}")
 
 
-def session_of_refresh_token(token: str) -> str:
-    """The session id a refresh token names (InvalidToken when malformed)."""
-    session_id, _, secret = token.partition(".")
-    if not session_id or not secret or len(token) > 200:
+@dataclass(frozen=True)
+class RefreshClaims:
+    """What an authentic refresh token names."""
+
+    user_id: str
+    session_id: str
+    generation: int
+
+
+def is_session_id(value: str) -> bool:
+    """Whether a value has the form of a session id (a uuid4 string), so it is safe in a path."""
+    return _SESSION_ID.fullmatch(value) is not None
+
+
+@functools.lru_cache(maxsize=4)
+def _refresh_key(jwt_key: str) -> bytes:
+    return hmac.new(jwt_key.encode(), _REFRESH_KEY_LABEL, hashlib.sha256).digest()
+
+
+def _refresh_mac(settings: Settings, body: str) -> str:
+    mac = hmac.new(_refresh_key(settings.jwt_key), body.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
+
+
+def new_refresh_token(settings: Settings, user_id: str, session_id: str, generation: int) -> str:
+    """The refresh token of one generation of a session (the same string each time it is made)."""
+    body = f"{user_id}.{session_id}.{generation}"
+    return f"{body}.{_refresh_mac(settings, body)}"
+
+
+def read_refresh_token(settings: Settings, token: str) -> RefreshClaims:
+    """The session and generation an authentic refresh token names; InvalidToken otherwise.
+
+    Every part's form is checked before the MAC, and the MAC before anything is looked up.
+    """
+    parts = token.split(".") if len(token) <= 200 else []
+    if len(parts) != 4:
         raise InvalidToken()
-    return session_id
-
-
-def digest(value: str) -> str:
-    """SHA-256 of a high-entropy secret (refresh tokens): enough, since it cannot be guessed."""
-    return hashlib.sha256(value.encode()).hexdigest()
+    user_id, session_id, generation, mac = parts
+    if not (
+        _USER_ID.fullmatch(user_id)
+        and is_session_id(session_id)
+        and _GENERATION.fullmatch(generation)
+        and _MAC.fullmatch(mac)
+    ):
+        raise InvalidToken()
+    expected = _refresh_mac(settings, f"{user_id}.{session_id}.{generation}")
+    if not hmac.compare_digest(mac, expected):
+        raise InvalidToken()
+    return RefreshClaims(user_id, session_id, int(generation))
 
 
 def keyed_digest(settings: Settings, value: str) -> str:

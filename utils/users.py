@@ -1,11 +1,12 @@
 """Users, their sessions (refresh-token families) and their saved events.
 
-Owns the `users` collection. Sessions live inside the user document, so checking who is calling
-(user + live session) is a single `find_one`, and revoking a session is one atomic update that
-every worker sees on its next request.
+Owns the `users` collection. Sessions live inside the user document as a sub-document keyed by
+session id (`sessions.<id>: {generation, retired_at, created_at, expires_at}`), so checking who is
+calling (user + live session) is a single `find_one`, and every change to a session is one atomic
+update on exact paths (no positional `$`, which the embedded store applies to the wrong element).
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from pymongo import ReturnDocument
@@ -22,6 +23,11 @@ from utils.search import words_condition
 # What never leaves this module in a User: hashes, sessions and internal fields.
 PUBLIC_PROJECTION = {"password_hash": 0, "sessions": 0, "saved_event_ids": 0, "email_lower": 0}
 MAX_SESSIONS_PER_USER = 10
+# A refresh token rotated less than this long ago still refreshes its session: the web app sends
+# several refreshes at once with one cookie. After it, using the token again is a replay.
+REFRESH_GRACE = timedelta(seconds=30)
+# Rotation times each session remembers for that grace: enough for any honest client.
+ROTATIONS_REMEMBERED = 8
 
 
 def _users() -> Any:
@@ -96,11 +102,10 @@ async def get_users(user_ids: list[str]) -> dict[str, User]:
 
 async def get_session_user(user_id: str, session_id: str) -> User:
     """Who is calling, in one round trip: the user, if that session is still live."""
+    if not tokens.is_session_id(session_id):
+        raise InvalidToken()
     document = await _users().find_one(
-        {
-            "_id": user_id,
-            "sessions": {"$elemMatch": {"id": session_id, "expires_at": {"$gt": utcnow()}}},
-        },
+        {"_id": user_id, f"sessions.{session_id}.expires_at": {"$gt": utcnow()}},
         PUBLIC_PROJECTION,
     )
     if document is not None:
@@ -137,82 +142,141 @@ async def set_password(
     if activate_from is not None:
         query["status"] = activate_from
         changes["status"] = UserStatus.ACTIVE
-    update: dict[str, Any] = {"$set": changes}
-    if keep_session:
-        update["$pull"] = {"sessions": {"id": {"$ne": keep_session}}}
-    else:
-        changes["sessions"] = []
-    result = await _users().update_one(query, update)
+    for _ in range(3):
+        kept = await _session_entry(user_id, keep_session) if keep_session else None
+        if kept is None:
+            break
+        # Written back only if it has not rotated since it was read, so its newest token stays
+        # the one that works; a session opened meanwhile is dropped with the others.
+        result = await _users().update_one(
+            {**query, f"sessions.{keep_session}.generation": kept.get("generation")},
+            {"$set": {**changes, "sessions": {keep_session: kept}}},
+        )
+        if result.matched_count:
+            return True
+    # No session to keep (or it kept rotating under us): end them all.
+    result = await _users().update_one(query, {"$set": {**changes, "sessions": {}}})
     return bool(result.modified_count)
 
 
+async def _session_entry(user_id: str, session_id: str) -> dict[str, Any] | None:
+    """One stored session of a user, or None (also for a malformed id or the old list shape)."""
+    if not tokens.is_session_id(session_id):
+        return None
+    document = await _users().find_one({"_id": user_id}, {f"sessions.{session_id}": 1})
+    sessions = (document or {}).get("sessions")
+    entry = sessions.get(session_id) if isinstance(sessions, dict) else None
+    return entry if isinstance(entry, dict) else None
+
+
+def _sessions_to_drop(sessions: dict[str, Any], now: datetime) -> list[str]:
+    """To make room for one more session: the expired ones, then the oldest beyond the limit."""
+    expired: list[str] = []
+    live: list[tuple[datetime, str]] = []
+    for session_id, entry in sessions.items():
+        if not tokens.is_session_id(session_id):
+            continue  # never written by this module, and unsafe in a field path
+        expires_at = entry.get("expires_at") if isinstance(entry, dict) else None
+        if not isinstance(expires_at, datetime) or expires_at <= now:
+            expired.append(session_id)
+        else:
+            live.append((entry.get("created_at") or expires_at, session_id))
+    live.sort()
+    excess = max(0, len(live) - (MAX_SESSIONS_PER_USER - 1))
+    return expired + [session_id for _, session_id in live[:excess]]
+
+
 async def open_session(user_id: str) -> tuple[str, str]:
-    """Start a session; returns (session id, refresh token). Keeps the newest sessions only."""
+    """Start a session; returns (session id, refresh token). Keeps the newest sessions only.
+
+    Expired sessions and the oldest beyond MAX_SESSIONS_PER_USER go in the same update that adds
+    the new one.
+    """
     now = utcnow()
     session_id = new_id()
-    refresh_token = tokens.new_refresh_token(session_id)
     lifetime = timedelta(days=active_settings().REFRESH_TOKEN_DAYS)
-    entry = {
-        "id": session_id,
-        "refresh_hash": tokens.digest(refresh_token),
-        "created_at": now,
-        "expires_at": now + lifetime,
-    }
-    await _users().update_one(
-        {"_id": user_id}, {"$pull": {"sessions": {"expires_at": {"$lte": now}}}}
-    )
-    await _users().update_one(
-        {"_id": user_id},
-        {"$push": {"sessions": {"$each": [entry], "$slice": -MAX_SESSIONS_PER_USER}}},
-    )
-    return session_id, refresh_token
+    entry = {"generation": 0, "retired_at": [], "created_at": now, "expires_at": now + lifetime}
+    document = await _users().find_one({"_id": user_id}, {"sessions": 1})
+    if document is None:
+        raise UserNotFound()
+    sessions = document.get("sessions")
+    if not isinstance(sessions, dict):
+        # Stored before sessions were keyed by id (a list): those sessions are over, and a field
+        # path cannot reach into a list, so the field starts afresh.
+        await _users().update_one(
+            {"_id": user_id, "$or": [{"sessions": {"$type": "array"}}, {"sessions": None}]},
+            {"$set": {"sessions": {}}},
+        )
+        sessions = {}
+    update: dict[str, Any] = {"$set": {f"sessions.{session_id}": entry}}
+    if dropped := _sessions_to_drop(sessions, now):
+        update["$unset"] = {f"sessions.{dropped_id}": "" for dropped_id in dropped}
+    await _users().update_one({"_id": user_id}, update)
+    return session_id, tokens.new_refresh_token(active_settings(), user_id, session_id, 0)
 
 
 async def rotate_session(refresh_token: str) -> tuple[User, str, str]:
-    """Trade a refresh token for a new one: (user, session id, new refresh token).
+    """Trade a refresh token for the session's next one: (user, session id, refresh token).
 
-    A token that is not the session's current one has been used before: someone replayed it, so
-    the whole session is revoked and InvalidToken is raised.
+    The current generation rotates by one compare-and-swap on the session's exact path. A
+    generation retired less than REFRESH_GRACE ago (parallel refreshes with one cookie) answers the
+    current token without rotating again. An older one is a replay: the whole session is revoked.
+    A token that was never issued (bad MAC, unknown or expired session, future generation) is
+    InvalidToken and changes nothing.
     """
-    session_id = tokens.session_of_refresh_token(refresh_token)
+    settings = active_settings()
+    claims = tokens.read_refresh_token(settings, refresh_token)
+    user_id, session_id, generation = claims.user_id, claims.session_id, claims.generation
+    path = f"sessions.{session_id}"
     now = utcnow()
-    new_token = tokens.new_refresh_token(session_id)
-    lifetime = timedelta(days=active_settings().REFRESH_TOKEN_DAYS)
+    lifetime = timedelta(days=settings.REFRESH_TOKEN_DAYS)
     document = await _users().find_one_and_update(
+        {"_id": user_id, f"{path}.generation": generation, f"{path}.expires_at": {"$gt": now}},
         {
-            "sessions": {
-                "$elemMatch": {
-                    "id": session_id,
-                    "refresh_hash": tokens.digest(refresh_token),
-                    "expires_at": {"$gt": now},
-                }
-            }
-        },
-        {
-            "$set": {
-                "sessions.$.refresh_hash": tokens.digest(new_token),
-                "sessions.$.expires_at": now + lifetime,
-            }
+            "$set": {f"{path}.generation": generation + 1, f"{path}.expires_at": now + lifetime},
+            "$push": {f"{path}.retired_at": {"$each": [now], "$slice": -ROTATIONS_REMEMBERED}},
         },
         projection=PUBLIC_PROJECTION,
         return_document=ReturnDocument.AFTER,
     )
-    if document is None:
-        await revoke_session_everywhere(session_id)
-        raise InvalidToken("This refresh token is not valid; sign in again.")
-    return to_user(document), session_id, new_token
-
-
-async def revoke_session_everywhere(session_id: str) -> None:
-    """End a session whoever it belongs to (a replayed refresh token names only the session)."""
-    await _users().update_one(
-        {"sessions.id": session_id}, {"$pull": {"sessions": {"id": session_id}}}
+    if document is not None:
+        new_token = tokens.new_refresh_token(settings, user_id, session_id, generation + 1)
+        return to_user(document), session_id, new_token
+    # Not the current generation: one look at the session tells a parallel refresh within the
+    # grace from a replay and from a token that was never issued.
+    document = await _users().find_one(
+        {"_id": user_id, f"{path}.expires_at": {"$gt": now}},
+        {"password_hash": 0, "saved_event_ids": 0, "email_lower": 0},
     )
+    sessions = (document or {}).get("sessions")
+    entry = sessions.get(session_id) if isinstance(sessions, dict) else None
+    if document is None or not isinstance(entry, dict):
+        raise InvalidToken("This refresh token is not valid; sign in again.")
+    current = entry.get("generation")
+    if not isinstance(current, int) or generation >= current:
+        raise InvalidToken("This refresh token is not valid; sign in again.")
+    if _retired_within_grace(entry, current - generation, now):
+        current_token = tokens.new_refresh_token(settings, user_id, session_id, current)
+        return to_user(document), session_id, current_token
+    await revoke_session(user_id, session_id)
+    raise InvalidToken("This refresh token was already used; sign in again.")
+
+
+def _retired_within_grace(entry: dict[str, Any], generations_ago: int, now: datetime) -> bool:
+    """Whether the generation that many rotations before the current one was retired within
+    REFRESH_GRACE (`retired_at` holds the latest rotation times, oldest first)."""
+    retired_at = entry.get("retired_at")
+    if not isinstance(retired_at, list) or generations_ago > len(retired_at):
+        return False
+    return bool(now - retired_at[-generations_ago] < REFRESH_GRACE)
 
 
 async def revoke_session(user_id: str, session_id: str) -> None:
     """End one session of a user."""
-    await _users().update_one({"_id": user_id}, {"$pull": {"sessions": {"id": session_id}}})
+    if not tokens.is_session_id(session_id):
+        return
+    path = f"sessions.{session_id}"
+    await _users().update_one({"_id": user_id, path: {"$exists": True}}, {"$unset": {path: ""}})
 
 
 async def update_profile(user_id: str, changes: dict[str, Any]) -> User:
