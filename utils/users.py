@@ -181,7 +181,8 @@ def _sessions_to_drop(sessions: dict[str, Any], now: datetime) -> list[str]:
             expired.append(session_id)
         else:
             live.append((entry.get("created_at") or expires_at, session_id))
-    live.sort()
+    # Stable: sessions opened in the same millisecond keep their stored (insertion) order.
+    live.sort(key=lambda item: item[0])
     excess = max(0, len(live) - (MAX_SESSIONS_PER_USER - 1))
     return expired + [session_id for _, session_id in live[:excess]]
 
