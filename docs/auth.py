@@ -40,15 +40,24 @@ page uses.
 
 REFRESH_SUMMARY = "Get a new access token"
 REFRESH_DESCRIPTION = """
-Uses the `refresh_token` cookie: answers a new access token and rotates the cookie. Each refresh
-token works once; presenting one that was already used ends the whole session (someone copied it),
-and both parties must sign in again.
+Uses the `refresh_token` cookie: answers a new access token and rotates the cookie.
+
+Parallel refreshes with one cookie are normal (a web app refreshes after each failed call and on
+each page load): a cookie rotated **less than 30 seconds ago** still refreshes the same session,
+and every such answer carries the session's current cookie, so the browser is left holding a
+working one whichever answer arrives last. Presenting a rotated cookie after those 30 seconds ends
+the whole session (someone copied it), and both parties must sign in again.
+
+Refresh tokens are authenticated by the server: a cookie that was never issued (forged, altered,
+or naming someone else's session) is `401 InvalidToken` and ends nothing. A session lasts
+`REFRESH_TOKEN_DAYS` (14 by default) from its last rotation.
 """
 
 SESSION_SUMMARY = "Resume a session"
 SESSION_DESCRIPTION = """
-Uses the `refresh_token` cookie, like `/refresh`, and also answers the user: what a page load
-calls to find out whether someone is signed in.
+Uses the `refresh_token` cookie exactly like `/refresh` (the same rotation, the same 30-second
+grace for parallel calls with one cookie) and also answers the user: what a page load calls to
+find out whether someone is signed in. Without a working cookie: `401 InvalidToken`.
 """
 
 SIGNOUT_SUMMARY = "Sign out"
