@@ -150,15 +150,19 @@ async def seed_forms(directory: Path = FORMS_DIR) -> list[str]:
     """Store every form file of `directory`; returns the ids of the forms written.
 
     Idempotent and safe with several workers starting at once: a form is replaced only when its
-    stored hash differs from its file's, in one conditional upsert. Then any other stored form of
-    the same role (an older edition under another id) is removed, and the profiles made on a
-    form's former ids are moved to it, so a repeated start-up finishes an interrupted one.
+    stored hash differs from its file's, in one conditional upsert. Any other stored form of the
+    same role (a former edition under another id) is removed first, and the profiles made on a
+    form's former ids are moved to it last, so a repeated start-up finishes an interrupted one.
     """
     written = []
-    seeded: dict[str, FormFile] = {}
-    for path in form_files(directory):
-        form, content_hash = load_form_file(path)
-        seeded[form.id] = form
+    loaded = [load_form_file(path) for path in form_files(directory)]
+    seeded = {form.id: form for form, _ in loaded}
+    if seeded:
+        roles = [str(form.role) for form in seeded.values()]
+        # One form per role: a former edition would still answer to the same alias. Removed
+        # before the new one is written, so a read meanwhile finds no form (404), never the old.
+        await _forms().delete_many({"role": {"$in": roles}, "_id": {"$nin": list(seeded)}})
+    for form, content_hash in loaded:
         document = FormDocument(
             _id=form.id,
             title=form.title,
@@ -176,11 +180,7 @@ async def seed_forms(directory: Path = FORMS_DIR) -> list[str]:
             continue  # the stored form already has this hash (or another worker just wrote it)
         if result.modified_count or result.upserted_id is not None:
             written.append(form.id)
-            log.info("intake form %s (%s) written from %s", form.id, form.role, path.name)
-    if seeded:
-        roles = [str(form.role) for form in seeded.values()]
-        # One form per role: an older edition would still answer to the same alias.
-        await _forms().delete_many({"role": {"$in": roles}, "_id": {"$nin": list(seeded)}})
+            log.info("intake form %s (%s) written", form.id, form.role)
     for form in seeded.values():
         await _adopt_former_profiles(form)
     return written
@@ -205,7 +205,10 @@ async def _adopt_former_profiles(form: FormFile) -> None:
 
 async def _form_document(form_ref: str) -> FormDocument:
     """The form named by its id or one of its aliases (`1` or `guest`, `2` or `host`)."""
-    document = await _forms().find_one({"$or": [{"_id": form_ref}, {"aliases": form_ref}]})
+    # The id first: a former edition still stored during an upgrade may have `1` as an alias.
+    document = await _forms().find_one({"_id": form_ref})
+    if document is None:
+        document = await _forms().find_one({"aliases": form_ref})
     if document is None:
         raise FormNotFound()
     return FormDocument.model_validate(document)
