@@ -30,6 +30,7 @@ ROUTERS = [
     images.router,
     housing_orgs.router,
     intake_profiles.router,
+    intake_profiles.web_app_router,
     coordinator.router,
 ]
 

@@ -4,30 +4,26 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from models.commons import APIModel, ExtendedBaseModel
 from models.users import Role
 
 
 class FieldType(StrEnum):
-    """What kind of answer a field takes (see `Values by type` in /docs)."""
+    """What kind of answer a field takes: exactly the types the web app renders (`phone` and
+    `multiple_choice` have no widget there and blank its page)."""
 
     SHORT_TEXT = "short_text"
     LONG_TEXT = "long_text"
-    NUMBER = "number"
     EMAIL = "email"
-    PHONE = "phone"
+    NUMBER = "number"  # a phone number, as a string: the app's only use of it
     DATE = "date"
-    YES_NO = "yes_no"
     DROPDOWN = "dropdown"
-    MULTIPLE_CHOICE = "multiple_choice"
+    YES_NO = "yes_no"
     CONTACT_METHOD = "contact_method"
     ADDITIONAL_GUESTS = "additional_guests"
     PETS = "pets"
-
-
-CHOICE_TYPES = (FieldType.DROPDOWN, FieldType.MULTIPLE_CHOICE, FieldType.CONTACT_METHOD)
 
 
 class ProfileStatus(StrEnum):
@@ -46,7 +42,7 @@ EDITABLE_STATUSES = (ProfileStatus.NEW, ProfileStatus.IN_PROGRESS, ProfileStatus
 
 
 class Choice(APIModel):
-    """One option of a choice field."""
+    """One option of a dropdown; the answer is its `label`."""
 
     id: str
     label: str
@@ -56,22 +52,34 @@ class FieldProperties(APIModel):
     """How a field is shown."""
 
     choices: list[Choice] | None = None
-    max_length: int | None = Field(default=None, ge=1)
 
 
-class RequiredIf(APIModel):
-    """The field is required when the field `fieldId` holds `value`."""
+class SnakeCaseModel(BaseModel):
+    """The web app reads `validations` in snake_case (`required_if`, `field_id`)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+class RequiredIf(SnakeCaseModel):
+    """The field is required when the field `field_id` holds `value` (`"yes"` or `"no"`)."""
 
     field_id: str
-    value: Any
+    value: str
 
 
-class FieldValidations(APIModel):
+class FieldValidations(SnakeCaseModel):
     """What an answer must satisfy."""
 
     required: bool | None = None
     required_if: RequiredIf | None = None
-    max_length: int | None = Field(default=None, ge=1)
+    max_characters: int | None = Field(default=None, ge=1)
+
+
+class LinkedFields(APIModel):
+    """The fields whose answers a `contact_method` field offers to contact by."""
+
+    email_field_id: str
+    phone_field_id: str
 
 
 class FormField(APIModel):
@@ -82,12 +90,14 @@ class FormField(APIModel):
     type: FieldType
     properties: FieldProperties = Field(default_factory=FieldProperties)
     validations: FieldValidations = Field(default_factory=FieldValidations)
+    linked_fields: LinkedFields | None = None
 
 
 class FieldGroup(APIModel):
-    """A titled group of questions (one page of the form in the frontend)."""
+    """A titled group of questions: one section (page) of the form in the web app."""
 
     id: str
+    order: int
     title: str
     fields: list[FormField]
 
@@ -97,25 +107,26 @@ class Form(APIModel):
 
     id: str
     title: str
-    description: str
     field_groups: list[FieldGroup]
 
 
 class FormFile(Form):
-    """A form as shipped in models/forms/*.json: who fills it in, and its other names."""
+    """A form as shipped in models/forms/*.json: who fills it in, its other names, and the ids it
+    had before (their profiles are moved to this form at start-up)."""
 
     role: Role
     aliases: list[str] = Field(default_factory=list)
+    former_ids: list[str] = Field(default_factory=list)
 
 
 class FormDocument(ExtendedBaseModel):
     """A form as stored in `intake_forms`; `content_hash` tells whether its file changed."""
 
     title: str
-    description: str
     field_groups: list[FieldGroup]
     role: Role
     aliases: list[str]
+    former_ids: list[str] = Field(default_factory=list)
     content_hash: str
 
 
@@ -158,6 +169,19 @@ class ProfileSave(APIModel):
 
     responses: list[Answer] = Field(max_length=500)
     submit: bool = False
+
+
+class SectionSave(APIModel):
+    """POST /api/profile/responses: some answers (the web app sends one section's), merged into
+    the saved ones. Extra keys of each answer, such as an echoed `id`, are ignored."""
+
+    responses: list[Answer] = Field(max_length=500)
+
+
+class Responses(APIModel):
+    """GET /api/intake-profile/responses/{formId}: the caller's answers."""
+
+    responses: list[Answer]
 
 
 class ReviewDecision(StrEnum):

@@ -1,4 +1,5 @@
-"""/api/intake-profile: intake forms, each user's profile, and the coordinator's review."""
+"""/api/intake-profile: intake forms, each user's profile, and the coordinator's review; and
+/api/profile, the same forms and profiles at the paths the web app calls."""
 
 # Each route's summary and description come from docs/, where a consumer reads them.
 # pylint: disable=missing-function-docstring
@@ -9,12 +10,13 @@ from fastapi import APIRouter, Depends, Header, Response
 
 from config.errors import responses
 from docs import intake as docs
-from models.intake import Form, Profile, ProfileSave, Review
+from models.intake import FieldGroup, Form, Profile, ProfileSave, Responses, Review, SectionSave
 from models.users import Role, User
 from routes.deps import CoordinatorOrAdmin, CurrentUser, require_roles
 from utils import intake
 
 router = APIRouter(prefix="/api/intake-profile", tags=["intake profiles"])
+web_app_router = APIRouter(prefix="/api/profile", tags=["intake profiles"])
 
 GuestOrHost = Annotated[User, Depends(require_roles(Role.GUEST, Role.HOST))]
 IfMatch = Annotated[
@@ -30,9 +32,20 @@ _WITH_ETAG: dict[int | str, dict[str, Any]] = {
     summary=docs.FORM_SUMMARY,
     description=docs.FORM_DESCRIPTION,
     responses=responses(401, 404),
+    response_model_exclude_none=True,
 )
 async def get_form(form_id: str, _: CurrentUser) -> Form:
     return await intake.get_form(form_id)
+
+
+@router.get(
+    "/responses/{form_id}",
+    summary=docs.RESPONSES_SUMMARY,
+    description=docs.RESPONSES_DESCRIPTION,
+    responses=responses(401, 403, 404),
+)
+async def get_own_responses(form_id: str, user: GuestOrHost) -> Responses:
+    return await intake.get_own_responses(user, form_id)
 
 
 @router.get(
@@ -87,3 +100,41 @@ async def review_profile(
     profile, etag = await intake.review_profile(reviewer, form_id, user_id, body)
     response.headers["ETag"] = etag
     return profile
+
+
+# The web app's paths (WEBAPP.md §2, #15, #16, #18). Unset optional keys are left out of forms, as
+# the app's own form JSON has them.
+
+
+@web_app_router.post(
+    "/responses",
+    summary=docs.SAVE_SECTION_SUMMARY,
+    description=docs.SAVE_SECTION_DESCRIPTION,
+    responses={**_WITH_ETAG, **responses(401, 403, 409)},
+)
+async def save_section(body: SectionSave, user: GuestOrHost, response: Response) -> Profile:
+    profile, etag = await intake.save_section(user, body)
+    response.headers["ETag"] = etag
+    return profile
+
+
+@web_app_router.get(
+    "/{form_id}",
+    summary=docs.FORM_SUMMARY,
+    description=docs.WEB_APP_FORM_DESCRIPTION,
+    responses=responses(401, 404),
+    response_model_exclude_none=True,
+)
+async def get_web_app_form(form_id: str, _: CurrentUser) -> Form:
+    return await intake.get_form(form_id)
+
+
+@web_app_router.get(
+    "/{form_id}/{section_id}",
+    summary=docs.SECTION_SUMMARY,
+    description=docs.SECTION_DESCRIPTION,
+    responses=responses(401, 404),
+    response_model_exclude_none=True,
+)
+async def get_section(form_id: str, section_id: str, _: CurrentUser) -> FieldGroup:
+    return await intake.get_section(form_id, section_id)

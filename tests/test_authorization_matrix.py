@@ -87,6 +87,10 @@ EXPECTED: dict[tuple[str, str], tuple[object, ...]] = {
     ("PUT", "/api/intake-profile/{form_id}"): (UNAUTH, OK, OK, DENY, DENY),
     ("GET", "/api/intake-profile/{form_id}/users/{user_id}"): STAFF,
     ("POST", "/api/intake-profile/{form_id}/users/{user_id}/review"): STAFF,
+    ("GET", "/api/intake-profile/responses/{form_id}"): (UNAUTH, OK, OK, DENY, DENY),
+    ("GET", "/api/profile/{form_id}"): SIGNED_IN,
+    ("GET", "/api/profile/{form_id}/{section_id}"): SIGNED_IN,
+    ("POST", "/api/profile/responses"): (UNAUTH, OK, OK, DENY, DENY),
 }
 
 ROLES = (None, Role.GUEST, Role.HOST, Role.COORDINATOR, Role.ADMIN)

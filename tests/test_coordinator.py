@@ -409,7 +409,12 @@ async def walk_through(
 
     # 7. The guest answers and submits again; the coordinator approves.
     more = responses(
-        {**CONTACT, **REST_OF_GUEST_FORM, "isEnrolled": True, "educationProgram": "LA Trade Tech"}
+        {
+            **CONTACT,
+            **REST_OF_GUEST_FORM,
+            "enrollment-status": "yes",
+            "education-description": "LA Trade Tech",
+        }
     )
     again = await http.put(
         "/api/intake-profile/guest", json={"responses": more, "submit": True}, headers=guest

@@ -1,4 +1,7 @@
-"""/api/intake-profile: forms seeded from files, drafts, submission, ETags and review."""
+"""/api/intake-profile: forms in the web app's model, drafts, submission, ETags and review.
+
+The web app's own paths and its section-by-section saves are in test_intake_web_app.py.
+"""
 
 import asyncio
 import json
@@ -11,63 +14,97 @@ import httpx
 import pytest
 
 from config.db import db
-from models.intake import FieldType, FormFile
+from models.intake import FormFile
 from models.users import Role
 from tests.conftest import assert_error
 from tests.factories import SignedInUser, signed_in
 from utils import intake
 
 PATH = "/api/intake-profile"
-GUEST_FORM_ID = "e33ff305-8a69-407f-a4a5-f52402301579"
-HOST_FORM_ID = "f0e63112-f9f4-4b80-9408-1676225a69dd"
+GUEST_FORM_ID = "1"
+HOST_FORM_ID = "2"
 
-CONTACT = {
-    "firstName": "Gus",
-    "lastName": "Guest",
-    "dateOfBirth": "2004-05-06",
-    "email": "gus@example.org",
-    "phone": "+1 (213) 555-0100",
-    "contactMethod": "text",
+# The guest form's answers by section, in the web app's value formats (WEBAPP.md §5).
+GUEST_SECTIONS: dict[str, dict[str, Any]] = {
+    "basic-information": {
+        "first-name": "Gus",
+        "last-name": "Guest",
+        "date-of-birth": "2004-05-05T22:00:00.000Z",
+        "gender-identity": "Non-binary",
+    },
+    "contact-information": {
+        "email": "gus@example.org",
+        "phone-number": "(909)555-1234",
+        "contact-method": "email",
+    },
+    "guests-and-pets": {
+        "additional-guests": [
+            {
+                "id": "0d6f7a52-2c1e-4b8e-9a53-4f0f1b2c3d4e",
+                "name": "Ana",
+                "dob": "2020-01-01T23:00:00.000Z",
+                "relationship": "Daughter",
+            }
+        ],
+        "pets": "yes",
+        "pet-type": [{"type": "Dog"}, {"type": "Cat"}],
+    },
+    "employment-information": {
+        "employment-status": "yes",
+        "employment-description": "Barista, 20 hours a week",
+        "employment-search": "",
+    },
+    "education": {
+        "enrollment-status": "no",
+        "education-description": "",
+        "education-search": "A trade school next year",
+    },
+    "language-proficiency": {"bilingual": "no", "languages": ""},
+    "substance-use": {"smoke": "no", "drink": "no", "other-substances": "no"},
+    "mental-health": {"mental-health-status": "no"},
+    "interest": {
+        "interest-goals": "A stable place while I finish my training.",
+        "interest-relationship": "Friendly and respectful.",
+        "interest-challenges": "A long commute.",
+    },
+    "about-you": {"about-you-description": "I like cooking and long walks."},
 }
+# CONTACT and REST_OF_GUEST_FORM together are a complete guest application (the coordinator
+# tests use them too).
+CONTACT = GUEST_SECTIONS["contact-information"]
 REST_OF_GUEST_FORM = {
-    "hasAdditionalGuests": True,
-    "additionalGuests": [{"name": "Ana", "dateOfBirth": "2020-01-02", "relationship": "daughter"}],
-    "hasPets": True,
-    "pets": [{"type": "Dog", "breed": "Beagle"}, {"type": "Cat"}],
-    "isEmployed": True,
-    "employmentDetails": "Barista, 20 hours a week",
-    "monthlyIncome": 1250.5,
-    "isEnrolled": False,
-    "highestEducation": "highSchool",
-    "primaryLanguage": "english",
-    "otherLanguages": ["spanish", "korean"],
-    "smokes": False,
-    "drinksAlcohol": False,
-    "usesOtherSubstances": False,
-    "receivesMentalHealthSupport": False,
-    "whyGuest": "I need a stable place while I finish my training.",
-    "aboutMe": "I like cooking and long walks.",
+    field_id: value
+    for section, answers in GUEST_SECTIONS.items()
+    if section != "contact-information"
+    for field_id, value in answers.items()
 }
 HOST_ANSWERS = {
-    "firstName": "Hal",
-    "lastName": "Host",
+    "first-name": "Hal",
+    "last-name": "Host",
+    "date-of-birth": "1970-03-03",
     "email": "hal@example.org",
-    "phone": "213-555-0101",
-    "contactMethod": "email",
-    "householdSize": 2,
-    "hasOtherAdults": False,
-    "hasPets": False,
-    "homeType": "house",
-    "address": "1 Main St, Los Angeles",
-    "bedroomsAvailable": 1,
-    "smokingAllowed": False,
-    "hostingDuration": "3to6Months",
-    "whyHost": "We have a spare room.",
+    "phone-number": "213-555-0101",
+    "contact-method": "phone",
+    "home-type": "House",
+    "extra-bedrooms": "yes",
+    "kitchen-bathroom-access": "yes",
+    "commitment": "yes",
+    "household-members": [],
+    "smoking": "no",
+    "smoking-inside": "no",
+    "pets": "no",
+    "pet-type": [],
+    "drinking": "no",
+    "drinking-concerns": "",
 }
 
 
 def responses(answers: dict[str, Any]) -> list[dict[str, Any]]:
     return [{"fieldId": field_id, "value": value} for field_id, value in answers.items()]
+
+
+def answers_of(profile: dict[str, Any]) -> dict[str, Any]:
+    return {r["fieldId"]: r["value"] for r in profile["responses"]}
 
 
 def fields_of(details: object) -> list[str]:
@@ -110,22 +147,16 @@ async def submitted_guest(client: httpx.AsyncClient, guest: SignedInUser) -> Non
 class TestForms:
     @pytest.mark.parametrize(
         ("ref", "form_id"),
-        [
-            ("guest", GUEST_FORM_ID),
-            ("1", GUEST_FORM_ID),
-            (GUEST_FORM_ID, GUEST_FORM_ID),
-            ("host", HOST_FORM_ID),
-            ("2", HOST_FORM_ID),
-        ],
+        [("guest", GUEST_FORM_ID), ("1", GUEST_FORM_ID), ("host", HOST_FORM_ID), ("2", "2")],
     )
-    async def test_a_form_is_found_by_id_name_or_old_number(
+    async def test_a_form_is_found_by_id_or_name(
         self, client: httpx.AsyncClient, guest: SignedInUser, ref: str, form_id: str
     ) -> None:
         response = await client.get(f"{PATH}/form/{ref}", headers=guest.headers)
         assert response.status_code == 200, response.text
         form = response.json()
         assert form["id"] == form_id
-        assert set(form) == {"id", "title", "description", "fieldGroups"}
+        assert set(form) == {"id", "title", "fieldGroups"}
 
     async def test_an_unknown_form_is_404_form_not_found(
         self, client: httpx.AsyncClient, guest: SignedInUser
@@ -138,51 +169,118 @@ class TestForms:
     async def test_forms_need_sign_in(self, client: httpx.AsyncClient) -> None:
         assert_error(await client.get(f"{PATH}/form/guest"), 401, "NotAuthenticated")
 
-    async def test_the_guest_form_has_its_nine_field_groups(
+    async def test_the_guest_form_has_the_web_apps_ten_sections_in_order(
         self, client: httpx.AsyncClient, guest: SignedInUser
     ) -> None:
         form = (await client.get(f"{PATH}/form/guest", headers=guest.headers)).json()
-        assert [group["title"] for group in form["fieldGroups"]] == [
-            "Contact information",
-            "Other guests and pets",
-            "Employment and income",
-            "Education",
-            "Language",
-            "Substance use",
-            "Mental health",
-            "Interest in being a guest",
-            "About me",
+        assert [(g["order"], g["id"], g["title"]) for g in form["fieldGroups"]] == [
+            (1, "basic-information", "Basic Information"),
+            (2, "contact-information", "Contact Information"),
+            (3, "guests-and-pets", "Other Guests/Pets"),
+            (4, "employment-information", "Employment Information"),
+            (5, "education", "Education"),
+            (6, "language-proficiency", "Language Proficiency"),
+            (7, "substance-use", "Substance Use"),
+            (8, "mental-health", "Mental Health"),
+            (9, "interest", "Interest in Being a Guest"),
+            (10, "about-you", "About You"),
         ]
-        about_me = form["fieldGroups"][-1]["fields"][0]
-        assert about_me["type"] == "long_text"
-        assert about_me["validations"]["maxLength"] == about_me["properties"]["maxLength"] == 1500
 
-    async def test_the_guest_form_uses_every_field_type(
+    async def test_the_guest_forms_fields_are_the_web_apps(
         self, client: httpx.AsyncClient, guest: SignedInUser
     ) -> None:
+        """WEBAPP.md §5's table: ids, types, required marks and required_if, section by section."""
         form = (await client.get(f"{PATH}/form/guest", headers=guest.headers)).json()
-        types = {field["type"] for group in form["fieldGroups"] for field in group["fields"]}
-        assert types == {t.value for t in FieldType}
+        got = {
+            group["id"]: [
+                (
+                    f["id"],
+                    f["type"],
+                    f["validations"].get("required", False),
+                    f["validations"].get("required_if"),
+                )
+                for f in group["fields"]
+            ]
+            for group in form["fieldGroups"]
+        }
 
-    async def test_follow_up_questions_are_required_if_the_answer_was_yes(
+        def when(field_id: str, value: str) -> dict[str, str]:
+            return {"field_id": field_id, "value": value}
+
+        assert got == {
+            "basic-information": [
+                ("first-name", "short_text", True, None),
+                ("last-name", "short_text", True, None),
+                ("date-of-birth", "date", True, None),
+                ("gender-identity", "dropdown", True, None),
+            ],
+            "contact-information": [
+                ("email", "email", True, None),
+                ("phone-number", "number", True, None),
+                ("contact-method", "contact_method", True, None),
+            ],
+            "guests-and-pets": [
+                ("additional-guests", "additional_guests", False, None),
+                ("pets", "yes_no", True, None),
+                ("pet-type", "pets", False, None),
+            ],
+            "employment-information": [
+                ("employment-status", "yes_no", True, None),
+                ("employment-description", "long_text", False, when("employment-status", "yes")),
+                ("employment-search", "long_text", False, when("employment-status", "no")),
+            ],
+            "education": [
+                ("enrollment-status", "yes_no", True, None),
+                ("education-description", "long_text", False, when("enrollment-status", "yes")),
+                ("education-search", "long_text", False, when("enrollment-status", "no")),
+            ],
+            "language-proficiency": [
+                ("bilingual", "yes_no", True, None),
+                ("languages", "long_text", False, when("bilingual", "yes")),
+            ],
+            "substance-use": [
+                ("smoke", "yes_no", True, None),
+                ("drink", "yes_no", True, None),
+                ("other-substances", "yes_no", True, None),
+            ],
+            "mental-health": [("mental-health-status", "yes_no", True, None)],
+            "interest": [
+                ("interest-goals", "long_text", True, None),
+                ("interest-relationship", "long_text", True, None),
+                ("interest-challenges", "long_text", True, None),
+            ],
+            "about-you": [("about-you-description", "long_text", True, None)],
+        }
+
+    async def test_dropdowns_have_six_choices_and_contact_method_links_its_fields(
         self, client: httpx.AsyncClient, guest: SignedInUser
     ) -> None:
-        form = (await client.get(f"{PATH}/form/guest", headers=guest.headers)).json()
+        form = (await client.get(f"{PATH}/form/1", headers=guest.headers)).json()
         fields = {f["id"]: f for group in form["fieldGroups"] for f in group["fields"]}
-        assert fields["pets"]["validations"]["requiredIf"] == {"fieldId": "hasPets", "value": True}
-        assert fields["pets"]["title"].startswith("If you answered yes")
-        follow_ups = [f for f in fields.values() if "requiredIf" in f["validations"]]
-        assert len(follow_ups) >= 5
+        choices = fields["gender-identity"]["properties"]["choices"]
+        assert len(choices) == 6
+        assert all(set(choice) == {"id", "label"} for choice in choices)
+        assert fields["contact-method"]["linkedFields"] == {
+            "emailFieldId": "email",
+            "phoneFieldId": "phone-number",
+        }
+        # Keys without a value are left out, as in the app's own form JSON.
+        assert fields["first-name"] == {
+            "id": "first-name",
+            "title": "First Name",
+            "type": "short_text",
+            "properties": {},
+            "validations": {"required": True, "max_characters": 100},
+        }
 
-    async def test_the_host_form_covers_household_home_and_hosting(
+    async def test_the_host_form_has_its_three_sections(
         self, client: httpx.AsyncClient, guest: SignedInUser
     ) -> None:
         form = (await client.get(f"{PATH}/form/host", headers=guest.headers)).json()
-        assert [group["id"] for group in form["fieldGroups"]] == [
-            "contactInformation",
-            "household",
-            "home",
-            "hostingPreferences",
+        assert [(g["order"], g["id"]) for g in form["fieldGroups"]] == [
+            (1, "personal-information"),
+            (2, "home-information"),
+            (3, "restrictions"),
         ]
 
 
@@ -208,13 +306,60 @@ class TestSeeding:
         assert await intake.seed_forms(tmp_path) == []
         form = (await client.get(f"{PATH}/form/host", headers=guest.headers)).json()
         assert form["title"] == "Host application, second edition"
+        assert (await client.get(f"{PATH}/form/guest", headers=guest.headers)).status_code == 200
         assert await intake.seed_forms() == [HOST_FORM_ID]  # and back to the shipped file
 
-    async def test_a_form_with_a_dangling_required_if_is_refused(self, tmp_path: Path) -> None:
+    @pytest.mark.parametrize(
+        ("breakage", "message"),
+        [
+            (
+                lambda f: f["employment-description"]["validations"]["required_if"].update(
+                    field_id="nothing"
+                ),
+                "no yes_no field",
+            ),
+            (
+                lambda f: f["employment-description"]["validations"]["required_if"].update(
+                    field_id="first-name"
+                ),
+                "no yes_no field",
+            ),
+            (
+                lambda f: f["employment-description"]["validations"]["required_if"].update(
+                    value="maybe"
+                ),
+                "depends on 'maybe'",
+            ),
+            (lambda f: f["contact-method"].pop("linkedFields"), "needs linkedFields"),
+            (
+                lambda f: f["contact-method"]["linkedFields"].update(emailFieldId="first-name"),
+                "links no email field",
+            ),
+            (
+                lambda f: f["contact-method"]["linkedFields"].update(phoneFieldId="nothing"),
+                "links no phone field",
+            ),
+            (lambda f: f["gender-identity"]["properties"].pop("choices"), "needs choices"),
+            (
+                lambda f: f["gender-identity"]["properties"]["choices"][1].update(label="Woman"),
+                "duplicate choice labels",
+            ),
+        ],
+    )
+    async def test_a_form_the_app_could_not_render_or_answer_is_refused(
+        self, breakage: Any, message: str
+    ) -> None:
         data = json.loads((intake.FORMS_DIR / "guest.json").read_text())
-        data["fieldGroups"][1]["fields"][1]["validations"]["requiredIf"]["fieldId"] = "nothing"
-        with pytest.raises(ValueError, match="unknown field"):
+        breakage({f["id"]: f for group in data["fieldGroups"] for f in group["fields"]})
+        with pytest.raises(ValueError, match=message):
             intake.check_form_definition(FormFile.model_validate(data))
+
+    @pytest.mark.parametrize("kind", ["phone", "multiple_choice"])
+    async def test_field_types_the_app_cannot_render_are_refused(self, kind: str) -> None:
+        data = json.loads((intake.FORMS_DIR / "guest.json").read_text())
+        data["fieldGroups"][0]["fields"][0]["type"] = kind
+        with pytest.raises(ValueError, match="type"):
+            FormFile.model_validate(data)
 
     async def test_profiles_have_a_unique_index_on_user_and_form(self, app: object) -> None:
         indexes = await db.collection("intake_profiles").index_information()
@@ -268,6 +413,7 @@ class TestOwnProfile:
         response = await save(client, host, HOST_ANSWERS, submit=True, form="host")
         assert response.status_code == 200, response.text
         assert response.json()["status"] == "submitted"
+        assert answers_of(response.json()) == HOST_ANSWERS
 
 
 class TestDraftsAndSubmission:
@@ -282,166 +428,208 @@ class TestDraftsAndSubmission:
         assert first.headers["etag"] == f'"{start.json()["id"]}-1"'
 
         # The second draft sends every answer so far (the responses replace the saved ones).
-        partial = {**CONTACT, "hasPets": True, "isEmployed": False}
+        partial = {**CONTACT, "pets": "yes", "employment-status": "no"}
         second = await save(client, guest, partial, etag=first.headers["etag"])
         assert second.status_code == 200, second.text
         assert second.headers["etag"].endswith('-2"')
         read = await client.get(f"{PATH}/guest", headers=guest.headers)
         assert read.headers["etag"] == second.headers["etag"]
-        assert {r["fieldId"]: r["value"] for r in read.json()["responses"]} == partial
+        assert answers_of(read.json()) == partial
 
         # Submitting too early: one entry per missing field, follow-ups included.
         early = await save(client, guest, partial, submit=True, etag=second.headers["etag"])
         fields = fields_of(assert_error(early, 422, "ValidationError")["details"])
-        assert "responses.aboutMe" in fields
-        assert "responses.pets" in fields  # hasPets is yes
-        assert "responses.isLookingForWork" in fields  # isEmployed is no
-        assert "responses.employmentDetails" not in fields
-        assert "responses.firstName" not in fields
+        assert "responses.about-you-description" in fields
+        assert "responses.employment-search" in fields  # employment-status is no
+        assert "responses.employment-description" not in fields
+        assert "responses.pet-type" not in fields  # optional even with pets
+        assert "responses.email" not in fields
         assert len(fields) == len(set(fields))
         unchanged = await client.get(f"{PATH}/guest", headers=guest.headers)
         assert unchanged.json()["status"] == "in_progress"
         assert unchanged.headers["etag"] == second.headers["etag"]
 
-        done = await save(
-            client,
-            guest,
-            {**CONTACT, **REST_OF_GUEST_FORM},
-            submit=True,
-            etag=second.headers["etag"],
-        )
+        everything = {**CONTACT, **REST_OF_GUEST_FORM}
+        done = await save(client, guest, everything, submit=True, etag=second.headers["etag"])
         assert done.status_code == 200, done.text
         profile = done.json()
         assert profile["status"] == "submitted"
         assert profile["submittedAt"] is not None
-        assert len(profile["responses"]) == len(CONTACT) + len(REST_OF_GUEST_FORM)
+        assert answers_of(profile) == everything
 
     async def test_a_missing_required_field_on_submit_is_422_with_its_details(
         self, client: httpx.AsyncClient, guest: SignedInUser
     ) -> None:
         answers = {**CONTACT, **REST_OF_GUEST_FORM}
-        del answers["lastName"]
+        del answers["last-name"]
         response = await save(client, guest, answers, submit=True)
         body = assert_error(response, 422, "ValidationError")
         assert body["details"] == [
-            {"field": "responses.lastName", "message": "This field is required."}
+            {"field": "responses.last-name", "message": "This field is required."}
         ]
 
-    async def test_a_bad_choice_is_422_with_its_details(
-        self, client: httpx.AsyncClient, guest: SignedInUser
+    @pytest.mark.parametrize("blank", ["", "   ", None, []])
+    async def test_a_blank_required_answer_counts_as_missing_on_submit(
+        self, client: httpx.AsyncClient, guest: SignedInUser, blank: Any
     ) -> None:
-        response = await save(client, guest, {**CONTACT, "contactMethod": "carrier pigeon"})
-        body = assert_error(response, 422, "ValidationError")
-        assert fields_of(body["details"]) == ["responses.contactMethod"]
-        assert "email, phone, text" in body["details"][0]["message"]  # type: ignore[index]
-
-    async def test_drafts_may_leave_required_fields_empty(
-        self, client: httpx.AsyncClient, guest: SignedInUser
-    ) -> None:
-        response = await save(client, guest, {"firstName": "Gus", "lastName": None})
-        assert response.status_code == 200
-        assert response.json()["responses"] == [{"fieldId": "firstName", "value": "Gus"}]
-
-    async def test_a_blank_required_text_counts_as_missing(
-        self, client: httpx.AsyncClient, guest: SignedInUser
-    ) -> None:
-        response = await save(
-            client, guest, {**CONTACT, **REST_OF_GUEST_FORM, "aboutMe": "   "}, submit=True
-        )
+        answers = {**CONTACT, **REST_OF_GUEST_FORM, "about-you-description": blank}
+        response = await save(client, guest, answers, submit=True)
         assert fields_of(assert_error(response, 422, "ValidationError")["details"]) == [
-            "responses.aboutMe"
+            "responses.about-you-description"
         ]
 
-    async def test_follow_ups_are_not_needed_when_the_answer_was_no(
+    async def test_drafts_may_leave_any_field_blank_and_read_it_back_as_sent(
         self, client: httpx.AsyncClient, guest: SignedInUser
     ) -> None:
-        answers = {**CONTACT, **REST_OF_GUEST_FORM, "hasPets": False, "hasAdditionalGuests": False}
-        del answers["pets"]
-        del answers["additionalGuests"]
-        assert (await save(client, guest, answers, submit=True)).status_code == 200
+        answers = {
+            "first-name": "Gus",
+            "last-name": "",
+            "date-of-birth": None,
+            "gender-identity": "",
+            "additional-guests": [],
+            "pet-type": [],
+        }
+        response = await save(client, guest, answers)
+        assert response.status_code == 200, response.text
+        assert answers_of(response.json()) == answers
 
+    @pytest.mark.parametrize(
+        ("status", "follow_up"),
+        [
+            ("employment-status", "employment-description"),
+            ("enrollment-status", "education-description"),
+            ("bilingual", "languages"),
+        ],
+    )
     async def test_a_follow_up_is_required_when_the_answer_was_yes(
+        self, client: httpx.AsyncClient, guest: SignedInUser, status: str, follow_up: str
+    ) -> None:
+        answers = {**CONTACT, **REST_OF_GUEST_FORM, status: "yes", follow_up: ""}
+        body = assert_error(await save(client, guest, answers, submit=True), 422, "ValidationError")
+        assert fields_of(body["details"]) == [f"responses.{follow_up}"]
+        assert "is “yes”" in body["details"][0]["message"]  # type: ignore[index]
+
+    async def test_the_no_follow_up_is_required_only_when_the_answer_was_no(
         self, client: httpx.AsyncClient, guest: SignedInUser
     ) -> None:
-        answers = {**CONTACT, **REST_OF_GUEST_FORM, "usesOtherSubstances": True}
+        answers = {**CONTACT, **REST_OF_GUEST_FORM, "education-search": ""}
         body = assert_error(await save(client, guest, answers, submit=True), 422, "ValidationError")
-        assert fields_of(body["details"]) == ["responses.substanceUseDetails"]
-        assert "Do you use other substances?" in body["details"][0]["message"]  # type: ignore[index]
+        assert fields_of(body["details"]) == ["responses.education-search"]
+        answers.update({"enrollment-status": "yes", "education-description": "LA Trade Tech"})
+        assert (await save(client, guest, answers, submit=True)).status_code == 200
 
     async def test_unknown_and_repeated_fields_are_each_a_problem(
         self, client: httpx.AsyncClient, guest: SignedInUser
     ) -> None:
         body = {
             "responses": [
-                {"fieldId": "favouriteColour", "value": "blue"},
-                {"fieldId": "firstName", "value": "A"},
-                {"fieldId": "firstName", "value": "B"},
+                {"fieldId": "favourite-colour", "value": "blue"},
+                {"fieldId": "first-name", "value": "A"},
+                {"fieldId": "first-name", "value": "B"},
             ]
         }
         response = await client.put(f"{PATH}/guest", json=body, headers=guest.headers)
         details = assert_error(response, 422, "ValidationError")["details"]
-        assert fields_of(details) == ["responses.favouriteColour", "responses.firstName"]
+        assert fields_of(details) == ["responses.favourite-colour", "responses.first-name"]
 
     async def test_every_bad_value_gets_its_own_entry(
         self, client: httpx.AsyncClient, guest: SignedInUser
     ) -> None:
-        answers = {"firstName": 7, "hasPets": "yes", "monthlyIncome": "lots", "aboutMe": "x" * 1501}
+        answers = {
+            "first-name": 7,
+            "pets": True,
+            "phone-number": 9095551234,
+            "interest-goals": "x" * 4001,
+        }
         details = assert_error(await save(client, guest, answers), 422, "ValidationError")[
             "details"
         ]
         assert fields_of(details) == [
-            "responses.firstName",
-            "responses.hasPets",
-            "responses.monthlyIncome",
-            "responses.aboutMe",
+            "responses.first-name",
+            "responses.pets",
+            "responses.phone-number",
+            "responses.interest-goals",
         ]
-        assert "1500" in details[3]["message"]  # type: ignore[index]
+        assert "4000" in details[3]["message"]  # type: ignore[index]
+
+    @pytest.mark.parametrize(
+        ("field_id", "value"),
+        [
+            ("first-name", "Gus"),
+            ("interest-goals", "x" * 4000),
+            ("email", "gus@example.org"),
+            ("phone-number", "(909)555-1234"),
+            ("phone-number", "+1 213 555 0100"),
+            ("date-of-birth", "1990-05-16T22:00:00.000Z"),
+            ("date-of-birth", "1990-05-16"),
+            ("gender-identity", "Doesn’t know or prefers not to answer"),
+            ("pets", "yes"),
+            ("pets", "no"),
+            ("contact-method", "phone"),
+            ("contact-method", "email"),
+            ("additional-guests", [{"id": "a1", "name": "Ana", "dob": None, "relationship": "x"}]),
+            (
+                "additional-guests",
+                [{"id": "a1", "name": "Ana", "dob": "2020-01-01", "relationship": "Sister"}] * 20,
+            ),
+            ("pet-type", [{"type": t} for t in ("Dog", "Cat", "Bird", "Fish", "Reptile")]),
+            ("pet-type", [{"type": "Hamster"}, {"type": "Rabbit"}, {"type": ""}]),
+        ],
+    )
+    async def test_each_type_takes_the_web_apps_values(
+        self, client: httpx.AsyncClient, guest: SignedInUser, field_id: str, value: Any
+    ) -> None:
+        response = await save(client, guest, {field_id: value})
+        assert response.status_code == 200, response.text
+        assert answers_of(response.json()) == {field_id: value}
 
     @pytest.mark.parametrize(
         ("field_id", "value", "field"),
         [
-            ("firstName", ["Gus"], "responses.firstName"),
-            ("firstName", "x" * 101, "responses.firstName"),
-            ("aboutMe", 12, "responses.aboutMe"),
-            ("monthlyIncome", True, "responses.monthlyIncome"),
-            ("monthlyIncome", "12", "responses.monthlyIncome"),
-            ("monthlyIncome", 10**400, "responses.monthlyIncome"),
-            ("monthlyIncome", -1e16, "responses.monthlyIncome"),
+            ("first-name", ["Gus"], "responses.first-name"),
+            ("first-name", "x" * 101, "responses.first-name"),
+            ("about-you-description", 12, "responses.about-you-description"),
             ("email", "not-an-address", "responses.email"),
             ("email", 5, "responses.email"),
-            ("phone", "call me", "responses.phone"),
-            ("phone", "12", "responses.phone"),
-            ("dateOfBirth", "06/05/2004", "responses.dateOfBirth"),
-            ("dateOfBirth", "2004-02-30", "responses.dateOfBirth"),
-            ("dateOfBirth", 20040506, "responses.dateOfBirth"),
-            ("hasPets", 1, "responses.hasPets"),
-            ("hasPets", "true", "responses.hasPets"),
-            ("highestEducation", "phd", "responses.highestEducation"),
-            ("highestEducation", ["ged"], "responses.highestEducation"),
-            ("contactMethod", "fax", "responses.contactMethod"),
-            ("otherLanguages", "spanish", "responses.otherLanguages"),
-            ("otherLanguages", ["spanish", "klingon"], "responses.otherLanguages"),
-            ("otherLanguages", ["spanish", "spanish"], "responses.otherLanguages"),
-            ("additionalGuests", {"name": "Ana"}, "responses.additionalGuests"),
-            ("additionalGuests", ["Ana"], "responses.additionalGuests[0]"),
+            ("phone-number", 9095551234, "responses.phone-number"),
+            ("phone-number", "call me", "responses.phone-number"),
+            ("phone-number", "12", "responses.phone-number"),
+            ("date-of-birth", "06/05/2004", "responses.date-of-birth"),
+            ("date-of-birth", "2004-02-30", "responses.date-of-birth"),
+            ("date-of-birth", "2004-05-06Tnoon", "responses.date-of-birth"),
+            ("date-of-birth", 20040506, "responses.date-of-birth"),
+            ("pets", True, "responses.pets"),
+            ("pets", "Yes", "responses.pets"),
+            ("pets", "true", "responses.pets"),
+            ("gender-identity", "woman", "responses.gender-identity"),  # a choice id, not label
+            ("gender-identity", ["Woman"], "responses.gender-identity"),
+            ("contact-method", "fax", "responses.contact-method"),
+            ("additional-guests", {"name": "Ana"}, "responses.additional-guests"),
+            ("additional-guests", ["Ana"], "responses.additional-guests[0]"),
             (
-                "additionalGuests",
-                [{"name": "Ana", "relationship": "sister"}],
-                "responses.additionalGuests[0].dateOfBirth",
+                "additional-guests",
+                [{"name": "Ana", "dob": "yesterday", "relationship": "sister"}],
+                "responses.additional-guests[0].dob",
             ),
             (
-                "additionalGuests",
-                [{"name": " ", "dateOfBirth": "2001-01-01", "relationship": "x"}],
-                "responses.additionalGuests[0].name",
+                "additional-guests",
+                [{"name": " ", "dob": None, "relationship": "x"}],
+                "responses.additional-guests[0].name",
             ),
             (
-                "additionalGuests",
-                [{"name": "A", "dateOfBirth": "2001-01-01", "relationship": "x"}] * 21,
-                "responses.additionalGuests",
+                "additional-guests",
+                [{"id": 7, "name": "A", "dob": None, "relationship": "x"}],
+                "responses.additional-guests[0].id",
             ),
-            ("pets", [{"type": "Hamster"}], "responses.pets[0].type"),
-            ("pets", [{"type": "Dog", "breed": 3}], "responses.pets[0].breed"),
-            ("pets", "dog", "responses.pets"),
+            (
+                "additional-guests",
+                [{"name": "A", "dob": None, "relationship": "x"}] * 21,
+                "responses.additional-guests",
+            ),
+            ("pet-type", [{"type": "Dragon"}], "responses.pet-type[0].type"),
+            ("pet-type", [{"type": "dog"}], "responses.pet-type[0].type"),
+            ("pet-type", [{}], "responses.pet-type[0].type"),
+            ("pet-type", "Dog", "responses.pet-type"),
         ],
     )
     async def test_each_type_refuses_values_of_another_shape(
@@ -455,11 +643,14 @@ class TestDraftsAndSubmission:
     async def test_list_entries_keep_only_the_keys_of_their_type(
         self, client: httpx.AsyncClient, guest: SignedInUser
     ) -> None:
-        pets = [{"type": "Other", "breed": "Rabbit", "secret": "x"}]
-        response = await save(client, guest, {"pets": pets, "monthlyIncome": 0})
+        guests = [{"id": "g", "name": "Ana", "dob": None, "relationship": "x", "secret": 1}]
+        pets = [{"id": "p", "type": "Dog", "breed": "Beagle"}]
+        response = await save(client, guest, {"additional-guests": guests, "pet-type": pets})
         assert response.status_code == 200, response.text
-        saved = {r["fieldId"]: r["value"] for r in response.json()["responses"]}
-        assert saved == {"pets": [{"type": "Other", "breed": "Rabbit"}], "monthlyIncome": 0}
+        assert answers_of(response.json()) == {
+            "additional-guests": [{"id": "g", "name": "Ana", "dob": None, "relationship": "x"}],
+            "pet-type": [{"id": "p", "type": "Dog"}],
+        }
 
     async def test_a_submitted_profile_is_read_only(
         self, client: httpx.AsyncClient, guest: SignedInUser
@@ -477,11 +668,11 @@ class TestETags:
     ) -> None:
         first = await save(client, guest, CONTACT)
         stale = first.headers["etag"]
-        await save(client, guest, {**CONTACT, "firstName": "Gustav"}, etag=stale)
-        response = await save(client, guest, {"firstName": "Lost"}, etag=stale)
+        await save(client, guest, {**CONTACT, "first-name": "Gustav"}, etag=stale)
+        response = await save(client, guest, {"first-name": "Lost"}, etag=stale)
         assert_error(response, 412, "PreconditionFailed")
         read = await client.get(f"{PATH}/guest", headers=guest.headers)
-        assert {r["fieldId"]: r["value"] for r in read.json()["responses"]}["firstName"] == "Gustav"
+        assert answers_of(read.json())["first-name"] == "Gustav"
 
     async def test_an_etag_of_another_profile_is_412(
         self, client: httpx.AsyncClient, guest: SignedInUser
@@ -499,13 +690,13 @@ class TestETags:
         assert second.status_code == 200
         assert (await save(client, guest, CONTACT, etag="*")).status_code == 200
 
-    async def test_two_concurrent_saves_with_one_etag_one_wins_one_is_412(
+    async def test_two_saves_with_one_etag_one_wins_the_other_is_412(
         self, client: httpx.AsyncClient, guest: SignedInUser
     ) -> None:
         etag = (await save(client, guest, CONTACT)).headers["etag"]
         first, second = await asyncio.gather(
-            save(client, guest, {**CONTACT, "firstName": "First"}, etag=etag),
-            save(client, guest, {**CONTACT, "firstName": "Second"}, etag=etag),
+            save(client, guest, {**CONTACT, "first-name": "First"}, etag=etag),
+            save(client, guest, {**CONTACT, "first-name": "Second"}, etag=etag),
         )
         assert sorted([first.status_code, second.status_code]) == [200, 412]
         winner = first if first.status_code == 200 else second
@@ -525,7 +716,7 @@ class TestETags:
         self, client: httpx.AsyncClient, guest: SignedInUser
     ) -> None:
         results = await asyncio.gather(
-            *(save(client, guest, {"firstName": f"N{i}"}) for i in range(3))
+            *(save(client, guest, {"first-name": f"N{i}"}) for i in range(3))
         )
         assert [r.status_code for r in results] == [200, 200, 200]
         read = await client.get(f"{PATH}/guest", headers=guest.headers)
@@ -624,8 +815,8 @@ class TestStaffAndReview:
         answers = {
             **CONTACT,
             **REST_OF_GUEST_FORM,
-            "isEnrolled": True,
-            "educationProgram": "LA Trade Tech",
+            "enrollment-status": "yes",
+            "education-description": "LA Trade Tech",
         }
         draft = await save(client, guest, answers, etag=own.headers["etag"])
         assert draft.json()["status"] == "needs_info"

@@ -8,13 +8,13 @@ and two first saves cannot make two profiles. Every save is one conditional upda
 overwriting what another save wrote in between.
 """
 
+import contextlib
 import hashlib
 import json
 import logging
-import math
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from uuid import NAMESPACE_URL, uuid5
@@ -27,9 +27,9 @@ from config.db import db
 from models.cases import CaseStatus
 from models.commons import utcnow
 from models.intake import (
-    CHOICE_TYPES,
     EDITABLE_STATUSES,
     Answer,
+    FieldGroup,
     FieldType,
     Form,
     FormDocument,
@@ -39,7 +39,9 @@ from models.intake import (
     ProfileDocument,
     ProfileSave,
     ProfileStatus,
+    Responses,
     Review,
+    SectionSave,
 )
 from models.users import User
 from utils import cases, users
@@ -59,10 +61,15 @@ FORMS_DIR = Path(__file__).resolve().parent.parent / "models" / "forms"
 DEFAULT_MAX_LENGTH = {FieldType.SHORT_TEXT: 1_000, FieldType.LONG_TEXT: 10_000}
 MAX_LIST_ITEMS = 20
 MAX_NAME_LENGTH = 100
-MAX_NUMBER = 10**15
-PET_TYPES = ("Cat", "Dog", "Other")
-SAVE_ATTEMPTS = 5
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+PET_TYPES = ("Dog", "Cat", "Bird", "Fish", "Reptile", "Hamster", "Rabbit", "")
+YES_NO = ("yes", "no")
+CONTACT_METHODS = ("phone", "email")
+_GUEST_KEYS = ("id", "name", "dob", "relationship")
+_PET_KEYS = ("id", "type")
+# A save that loses the race to another re-reads and retries; each round one of them lands, so
+# this many sections (the guest form has 10) saved at the same moment all land.
+SAVE_ATTEMPTS = 20
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T.+)?$")
 _PHONE = re.compile(r"^\+?[0-9()\-. ]{7,40}$")
 _PROFILE_NAMESPACE = uuid5(NAMESPACE_URL, "hosthome:intake-profile")
 
@@ -78,22 +85,52 @@ def _profiles() -> Any:
 # --- Forms -----------------------------------------------------------------------------------
 
 
+def _all_fields(form: Form | FormDocument) -> list[FormField]:
+    return [field for group in form.field_groups for field in group.fields]
+
+
 def check_form_definition(form: FormFile) -> None:
-    """Refuse a form file that could not be answered: ValueError saying what is wrong."""
-    fields = [field for group in form.field_groups for field in group.fields]
+    """Refuse a form file the web app could not render or a user could not answer: ValueError
+    saying what is wrong."""
+    fields = _all_fields(form)
     ids = [field.id for field in fields]
     if len(set(ids)) != len(ids):
         raise ValueError(f"form {form.id}: field ids are not unique")
+    if len({group.id for group in form.field_groups}) != len(form.field_groups):
+        raise ValueError(f"form {form.id}: section ids are not unique")
     by_id = {field.id: field for field in fields}
     for field in fields:
-        choices = field.properties.choices
-        if field.type in CHOICE_TYPES and not choices:
-            raise ValueError(f"form {form.id}: field {field.id} needs choices")
-        if choices and len({c.id for c in choices}) != len(choices):
-            raise ValueError(f"form {form.id}: field {field.id} has duplicate choice ids")
-        condition = field.validations.required_if
-        if condition is not None and condition.field_id not in by_id:
-            raise ValueError(f"form {form.id}: field {field.id} depends on an unknown field")
+        problem = _field_definition_problem(field, by_id)
+        if problem:
+            raise ValueError(f"form {form.id}: field {field.id} {problem}")
+
+
+def _field_definition_problem(field: FormField, by_id: dict[str, FormField]) -> str | None:
+    """What makes one field unrenderable (the app throws) or unanswerable, if anything."""
+    choices = field.properties.choices or []
+    if field.type == FieldType.DROPDOWN and not choices:
+        return "needs choices"
+    # The answer to a dropdown is the label, so labels must tell the choices apart too.
+    for key in ("id", "label"):
+        if len({getattr(c, key) for c in choices}) != len(choices):
+            return f"has duplicate choice {key}s"
+    condition = field.validations.required_if
+    if condition is not None:
+        named = by_id.get(condition.field_id)
+        if named is None or named.type != FieldType.YES_NO:
+            return "depends on no yes_no field"
+        if condition.value not in YES_NO:
+            return f"depends on {condition.value!r}"
+    if field.type == FieldType.CONTACT_METHOD:
+        linked = field.linked_fields
+        if linked is None:
+            return "needs linkedFields"
+        email, phone = by_id.get(linked.email_field_id), by_id.get(linked.phone_field_id)
+        if email is None or email.type != FieldType.EMAIL:
+            return "links no email field"
+        if phone is None or phone.type != FieldType.NUMBER:
+            return "links no phone field"
+    return None
 
 
 def form_files(directory: Path) -> list[Path]:
@@ -113,18 +150,26 @@ async def seed_forms(directory: Path = FORMS_DIR) -> list[str]:
     """Store every form file of `directory`; returns the ids of the forms written.
 
     Idempotent and safe with several workers starting at once: a form is replaced only when its
-    stored hash differs from its file's, in one conditional upsert.
+    stored hash differs from its file's, in one conditional upsert. Any other stored form of the
+    same role (a former edition under another id) is removed first, and the profiles made on a
+    form's former ids are moved to it last, so a repeated start-up finishes an interrupted one.
     """
     written = []
-    for path in form_files(directory):
-        form, content_hash = load_form_file(path)
+    loaded = [load_form_file(path) for path in form_files(directory)]
+    seeded = {form.id: form for form, _ in loaded}
+    if seeded:
+        roles = [str(form.role) for form in seeded.values()]
+        # One form per role: a former edition would still answer to the same alias. Removed
+        # before the new one is written, so a read meanwhile finds no form (404), never the old.
+        await _forms().delete_many({"role": {"$in": roles}, "_id": {"$nin": list(seeded)}})
+    for form, content_hash in loaded:
         document = FormDocument(
             _id=form.id,
             title=form.title,
-            description=form.description,
             field_groups=form.field_groups,
             role=form.role,
             aliases=form.aliases,
+            former_ids=form.former_ids,
             content_hash=content_hash,
         ).to_document()
         try:
@@ -135,30 +180,56 @@ async def seed_forms(directory: Path = FORMS_DIR) -> list[str]:
             continue  # the stored form already has this hash (or another worker just wrote it)
         if result.modified_count or result.upserted_id is not None:
             written.append(form.id)
-            log.info("intake form %s (%s) written from %s", form.id, form.role, path.name)
+            log.info("intake form %s (%s) written", form.id, form.role)
+    for form in seeded.values():
+        await _adopt_former_profiles(form)
     return written
 
 
+async def _adopt_former_profiles(form: FormFile) -> None:
+    """Move the profiles made on the form's former ids to the form (copy, then delete the old
+    one; a repeat after an interruption finds the copy and only deletes). Their answers are
+    kept as stored; those that do not fit the form are left out on read (see `usable`)."""
+    if not form.former_ids:
+        return
+    old = await _profiles().find({"form_id": {"$in": form.former_ids}}).to_list(None)
+    for document in old:
+        moved = {**document, "_id": profile_id(document["user_id"], form.id), "form_id": form.id}
+        # A duplicate: already moved, or the user has started on the new form (theirs is kept).
+        with contextlib.suppress(DuplicateKeyError):
+            await _profiles().insert_one(moved)
+        await _profiles().delete_one({"_id": document["_id"]})
+    if old:
+        log.info("intake form %s: %d profiles moved from former ids", form.id, len(old))
+
+
 async def _form_document(form_ref: str) -> FormDocument:
-    """The form named by its id or one of its aliases (`guest`, `host`, `1`, `2`)."""
-    document = await _forms().find_one({"$or": [{"_id": form_ref}, {"aliases": form_ref}]})
+    """The form named by its id or one of its aliases (`1` or `guest`, `2` or `host`)."""
+    # The id first: a former edition still stored during an upgrade may have `1` as an alias.
+    document = await _forms().find_one({"_id": form_ref})
+    if document is None:
+        document = await _forms().find_one({"aliases": form_ref})
     if document is None:
         raise FormNotFound()
     return FormDocument.model_validate(document)
 
 
 def _public_form(document: FormDocument) -> Form:
-    return Form(
-        id=document.id,
-        title=document.title,
-        description=document.description,
-        field_groups=document.field_groups,
-    )
+    return Form(id=document.id, title=document.title, field_groups=document.field_groups)
 
 
 async def get_form(form_ref: str) -> Form:
     """A form by id or alias; FormNotFound otherwise."""
     return _public_form(await _form_document(form_ref))
+
+
+async def get_section(form_ref: str, section_id: str) -> FieldGroup:
+    """One field group (section) of a form; FormNotFound or NotFound otherwise."""
+    form = await _form_document(form_ref)
+    for group in form.field_groups:
+        if group.id == section_id:
+            return group
+    raise NotFound("This form has no such section.")
 
 
 async def _own_form(user: User, form_ref: str) -> FormDocument:
@@ -167,6 +238,14 @@ async def _own_form(user: User, form_ref: str) -> FormDocument:
     if user.role != form.role:
         raise Forbidden(f"Only a {form.role} fills in this form.")
     return form
+
+
+async def _form_of_role(user: User) -> FormDocument:
+    """The form this user fills in; Forbidden for roles that fill in none."""
+    document = await _forms().find_one({"role": str(user.role)})
+    if document is None:
+        raise Forbidden("Only guests and hosts fill in an intake form.")
+    return FormDocument.model_validate(document)
 
 
 # --- Answers ---------------------------------------------------------------------------------
@@ -183,10 +262,11 @@ def _text(value: Any, limit: int) -> str | None:
 
 
 def _date(value: Any) -> str | None:
-    if not isinstance(value, str) or not _DATE.match(value):
-        return "Must be a date as YYYY-MM-DD."
+    """An ISO date (`1990-05-16`) or datetime (`1990-05-16T22:00:00.000Z`, the app's)."""
+    if not isinstance(value, str) or len(value) > 40 or not _DATE.match(value):
+        return "Must be an ISO date or date-time, such as 1990-05-16 or 1990-05-16T22:00:00.000Z."
     try:
-        date.fromisoformat(value)
+        datetime.fromisoformat(value)
     except ValueError:
         return "Not a real date."
     return None
@@ -206,18 +286,15 @@ def _email(value: Any) -> str | None:
 def _phone(value: Any) -> str | None:
     problem = _text(value, 40)
     if problem:
-        return problem
+        return "Must be a phone number as a string, such as (909)555-1234."
     if not _PHONE.match(value) or sum(c.isdigit() for c in value) < 7:
         return "Not a valid phone number."
     return None
 
 
-def _number(value: Any) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return "Must be a number."
-    # Bounded so that every answer fits a 64-bit integer or a double exactly enough.
-    if (isinstance(value, float) and not math.isfinite(value)) or abs(value) > MAX_NUMBER:
-        return f"Must be a number from -{MAX_NUMBER:,} to {MAX_NUMBER:,}."
+def _one_of(value: Any, allowed: tuple[str, ...] | list[str]) -> str | None:
+    if not isinstance(value, str) or value not in allowed:
+        return "Must be one of: " + ", ".join(f'"{a}"' for a in allowed) + "."
     return None
 
 
@@ -225,6 +302,12 @@ def _name(value: Any) -> str | None:
     if not isinstance(value, str) or not value.strip():
         return "Required, as a string."
     return _text(value, MAX_NAME_LENGTH)
+
+
+def _item_id(item: dict[str, Any]) -> list[Problem]:
+    if "id" in item and (problem := _text(item["id"], MAX_NAME_LENGTH)):
+        return [(".id", problem)]
+    return []
 
 
 def _items(value: Any, check: Callable[[dict[str, Any]], list[Problem]]) -> list[Problem]:
@@ -242,58 +325,41 @@ def _items(value: Any, check: Callable[[dict[str, Any]], list[Problem]]) -> list
 
 
 def _additional_guest(item: dict[str, Any]) -> list[Problem]:
+    dob = item.get("dob")
     checks = (
         ("name", _name(item.get("name"))),
-        ("dateOfBirth", _date(item.get("dateOfBirth"))),
+        ("dob", None if dob is None else _date(dob)),
         ("relationship", _name(item.get("relationship"))),
     )
-    return [(f".{key}", problem) for key, problem in checks if problem]
+    return _item_id(item) + [(f".{key}", problem) for key, problem in checks if problem]
 
 
 def _pet(item: dict[str, Any]) -> list[Problem]:
-    problems = []
-    if item.get("type") not in PET_TYPES:
-        problems.append((".type", "Must be one of " + ", ".join(PET_TYPES) + "."))
-    breed = item.get("breed")
-    if breed is not None and (problem := _text(breed, MAX_NAME_LENGTH)):
-        problems.append((".breed", problem))
-    return problems
-
-
-def _choices(field: FormField, value: Any, *, many: bool) -> list[Problem]:
-    known = {choice.id for choice in field.properties.choices or []}
-    if not many:
-        if not isinstance(value, str) or value not in known:
-            return [("", "Must be one of: " + ", ".join(sorted(known)) + ".")]
-        return []
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        return [("", "Must be a list of choice ids.")]
-    problems = [("", f"Not a choice: {v!r}.") for v in value if v not in known]
-    if len(set(value)) != len(value):
-        problems.append(("", "A choice is listed twice."))
+    problems = _item_id(item)
+    if problem := _one_of(item.get("type"), PET_TYPES):
+        problems.append((".type", problem))
     return problems
 
 
 def check_value(field: FormField, value: Any) -> list[Problem]:
-    """Every problem with one (non-null) answer to `field`, by the field's type."""
+    """Every problem with one non-blank answer to `field`, by the field's type (values in the
+    web app's formats, WEBAPP.md §5)."""
     kind = field.type
     if kind in (FieldType.SHORT_TEXT, FieldType.LONG_TEXT):
-        limit = field.validations.max_length or field.properties.max_length
-        problem = _text(value, limit or DEFAULT_MAX_LENGTH[kind])
+        limit = field.validations.max_characters or DEFAULT_MAX_LENGTH[kind]
+        problem = _text(value, limit)
     elif kind == FieldType.EMAIL:
         problem = _email(value)
-    elif kind == FieldType.PHONE:
-        problem = _phone(value)
     elif kind == FieldType.NUMBER:
-        problem = _number(value)
+        problem = _phone(value)
     elif kind == FieldType.DATE:
         problem = _date(value)
     elif kind == FieldType.YES_NO:
-        problem = None if isinstance(value, bool) else "Must be true or false."
-    elif kind in (FieldType.DROPDOWN, FieldType.CONTACT_METHOD):
-        return _choices(field, value, many=False)
-    elif kind == FieldType.MULTIPLE_CHOICE:
-        return _choices(field, value, many=True)
+        problem = _one_of(value, YES_NO)
+    elif kind == FieldType.CONTACT_METHOD:
+        problem = _one_of(value, CONTACT_METHODS)
+    elif kind == FieldType.DROPDOWN:
+        problem = _one_of(value, [choice.label for choice in field.properties.choices or []])
     elif kind == FieldType.ADDITIONAL_GUESTS:
         return _items(value, _additional_guest)
     else:  # FieldType.PETS
@@ -303,17 +369,15 @@ def check_value(field: FormField, value: Any) -> list[Problem]:
 
 def _normalise(field: FormField, value: Any) -> Any:
     """The answer as stored: list entries keep only the keys their type knows."""
-    if field.type == FieldType.ADDITIONAL_GUESTS:
-        return [
-            {"name": i["name"], "dateOfBirth": i["dateOfBirth"], "relationship": i["relationship"]}
-            for i in value
-        ]
-    if field.type == FieldType.PETS:
-        return [{"type": i["type"], "breed": i.get("breed")} for i in value]
-    return value
+    keys = {FieldType.ADDITIONAL_GUESTS: _GUEST_KEYS, FieldType.PETS: _PET_KEYS}.get(field.type)
+    if keys is None or not isinstance(value, list):
+        return value
+    return [{key: item[key] for key in keys if key in item} for item in value]
 
 
-def _is_blank(value: Any) -> bool:
+def is_blank(value: Any) -> bool:
+    """Whether an answer says nothing: `null`, `""` (or only spaces) or `[]`, as the web app
+    sends an unanswered field."""
     return (
         value is None
         or (isinstance(value, str | list) and not value)
@@ -321,43 +385,34 @@ def _is_blank(value: Any) -> bool:
     )
 
 
-def _holds(answer: Any, expected: Any) -> bool:
-    """Whether an answer holds the value a requiredIf names (a list holds its members)."""
-    if isinstance(answer, list):
-        return expected in answer
-    # True == 1 in Python; a yes/no answer must not satisfy a numeric condition, nor the reverse.
-    return isinstance(answer, bool) == isinstance(expected, bool) and answer == expected
-
-
 def _missing(fields: list[FormField], answers: dict[str, Any]) -> list[dict[str, str]]:
     """One entry per field that submitting needs and that has no answer."""
     titles = {field.id: field.title for field in fields}
     details = []
     for field in fields:
-        if not _is_blank(answers.get(field.id)):
+        if not is_blank(answers.get(field.id)):
             continue
         condition = field.validations.required_if
         if field.validations.required:
             message = "This field is required."
-        elif condition is not None and _holds(answers.get(condition.field_id), condition.value):
-            shown = json.dumps(condition.value)
-            message = f"Required because “{titles[condition.field_id]}” is {shown}."
+        elif condition is not None and answers.get(condition.field_id) == condition.value:
+            message = f"Required because the answer to “{titles[condition.field_id]}” is "
+            message += f"“{condition.value}”."
         else:
             continue
         details.append({"field": f"responses.{field.id}", "message": message})
     return details
 
 
-def check_responses(
-    form: FormDocument, responses: list[Answer], *, submit: bool
-) -> list[dict[str, Any]]:
-    """The answers as stored, or ValidationFailed with one `details` entry per problem.
+def check_responses(form: FormDocument, responses: list[Answer], *, submit: bool) -> dict[str, Any]:
+    """The answers as stored, by field id, or ValidationFailed with one `details` entry per
+    problem.
 
-    Every answer must name a field of the form and suit its type; a null answer means "no answer"
-    and is dropped. With `submit`, required fields and those a requiredIf makes required must be
-    answered too.
+    Every answer must name a field of the form, once; a blank one (`null`, `""`, `[]`) is kept
+    as sent and means "no answer"; any other must suit its field. With `submit`, required fields
+    and those a `required_if` makes required must be answered too.
     """
-    fields = [field for group in form.field_groups for field in group.fields]
+    fields = _all_fields(form)
     by_id = {field.id: field for field in fields}
     details: list[dict[str, str]] = []
     answers: dict[str, Any] = {}
@@ -368,8 +423,8 @@ def check_responses(
             details.append({"field": path, "message": "This form has no such field."})
         elif answer.field_id in answers:
             details.append({"field": path, "message": "This field is answered twice."})
-        elif answer.value is None:
-            answers[answer.field_id] = None
+        elif is_blank(answer.value):
+            answers[answer.field_id] = answer.value
         elif problems := check_value(field, answer.value):
             details.extend({"field": path + suffix, "message": msg} for suffix, msg in problems)
             answers[answer.field_id] = answer.value  # answered, if badly: not also "missing"
@@ -379,7 +434,30 @@ def check_responses(
         details.extend(_missing(fields, answers))
     if details:
         raise ValidationFailed("Some answers are not valid.", details=details)
-    return [{"field_id": f, "value": v} for f, v in answers.items() if v is not None]
+    return answers
+
+
+def usable(form: FormDocument, stored: list[dict[str, Any]]) -> dict[str, Any]:
+    """The stored answers that fit the form as it is now, by field id, in the form's order.
+
+    A profile saved before the form changed may hold answers to fields it no longer has, or
+    values of an older shape: they are left out here (so never read back, never counted for
+    submission) and dropped from the profile by its next save.
+    """
+    by_id = {field.id: field for field in _all_fields(form)}
+    found = {}
+    for answer in stored:
+        field = by_id.get(answer.get("field_id", ""))
+        value = answer.get("value")
+        if field is not None and (is_blank(value) or not check_value(field, value)):
+            found[field.id] = value
+    return {field_id: found[field_id] for field_id in by_id if field_id in found}
+
+
+def _as_stored(form: FormDocument, answers: dict[str, Any]) -> list[dict[str, Any]]:
+    """Answers as stored: in the form's order, so a profile reads the same however it was saved."""
+    order = [field.id for field in _all_fields(form)]
+    return [{"field_id": f, "value": answers[f]} for f in order if f in answers]
 
 
 # --- Profiles --------------------------------------------------------------------------------
@@ -412,14 +490,15 @@ async def _stored(user_id: str, form_id: str) -> ProfileDocument | None:
     return ProfileDocument.model_validate(document) if document else None
 
 
-def to_profile(document: ProfileDocument) -> Profile:
-    """The public view of a profile."""
+def to_profile(document: ProfileDocument, form: FormDocument) -> Profile:
+    """The public view of a profile: only the answers that fit the form (see `usable`)."""
+    answers = usable(form, document.responses)
     return Profile(
         id=document.id,
         user_id=document.user_id,
         form_id=document.form_id,
         status=document.status,
-        responses=[Answer(field_id=r["field_id"], value=r["value"]) for r in document.responses],
+        responses=[Answer(field_id=f, value=v) for f, v in answers.items()],
         updated_at=document.updated_at,
         submitted_at=document.submitted_at,
     )
@@ -429,7 +508,14 @@ async def get_own_profile(user: User, form_ref: str) -> tuple[Profile, str]:
     """The caller's profile for their form (an empty `new` one if never saved) and its ETag."""
     form = await _own_form(user, form_ref)
     document = await _stored(user.id, form.id) or _unsaved(user.id, form.id)
-    return to_profile(document), etag(document)
+    return to_profile(document, form), etag(document)
+
+
+async def get_own_responses(user: User, form_ref: str) -> Responses:
+    """The caller's answers to their form (none if never saved): GET
+    /api/intake-profile/responses/{formId}, as the web app reads them."""
+    profile, _ = await get_own_profile(user, form_ref)
+    return Responses(responses=profile.responses)
 
 
 async def get_user_profile(form_ref: str, user_id: str) -> tuple[Profile, str]:
@@ -441,7 +527,7 @@ async def get_user_profile(form_ref: str, user_id: str) -> tuple[Profile, str]:
         if user.role != form.role:
             raise NotFound(f"This user is not a {form.role} and has no profile for this form.")
         document = _unsaved(user.id, form.id)
-    return to_profile(document), etag(document)
+    return to_profile(document, form), etag(document)
 
 
 async def _write(
@@ -472,19 +558,21 @@ async def _write(
     return ProfileDocument.model_validate(saved) if saved else None
 
 
-async def save_profile(
-    user: User, form_ref: str, body: ProfileSave, if_match: str | None
+async def _save(
+    user: User,
+    form: FormDocument,
+    answers_after: Callable[[ProfileDocument], dict[str, Any]],
+    *,
+    submit: bool,
+    if_match: str | None,
 ) -> tuple[Profile, str]:
-    """Save the caller's answers as a draft or, with `submit`, submit them; returns the profile
-    and its new ETag.
-
-    Conflict when the profile is read-only (submitted, approved or denied); PreconditionFailed
-    when `if_match` is not the current ETag, also when another save lands between our read and
-    our write. Without `if_match` the last save wins, but never over a submitted profile.
+    """Read the profile, compute its answers from what was read (`answers_after` may raise
+    ValidationFailed), and write them in one
+    conditional update on the version read; when another save landed in between, read again
+    and recompute (so answers merged into the profile are never lost), at most SAVE_ATTEMPTS
+    times. With `if_match`, a version other than the one named is PreconditionFailed instead.
     """
-    form = await _own_form(user, form_ref)
     fresh = _unsaved(user.id, form.id)
-    responses: list[dict[str, Any]] | None = None
     for _ in range(SAVE_ATTEMPTS):
         current = await _stored(user.id, form.id)
         seen = current or fresh
@@ -492,19 +580,69 @@ async def save_profile(
             raise Conflict(f"This profile is {seen.status}; it cannot be changed now.")
         if if_match is not None and not _matches(if_match, etag(seen)):
             raise PreconditionFailed()
-        if responses is None:
-            responses = check_responses(form, body.responses, submit=body.submit)
         now = utcnow()
-        changes: dict[str, Any] = {"responses": responses, "updated_at": now}
-        if body.submit:
+        changes: dict[str, Any] = {
+            "responses": _as_stored(form, answers_after(seen)),
+            "updated_at": now,
+        }
+        if submit:
             changes.update(status=ProfileStatus.SUBMITTED, submitted_at=now)
         elif seen.status == ProfileStatus.NEW:
             changes["status"] = ProfileStatus.IN_PROGRESS
         saved = await _write(current, fresh, changes)
         if saved is not None:
-            await cases.profile_saved(user.id, user.role, submitted=body.submit)
-            return to_profile(saved), etag(saved)
+            await cases.profile_saved(user.id, user.role, submitted=submit)
+            return to_profile(saved, form), etag(saved)
     raise Conflict("The profile is being changed elsewhere; reload it and try again.")
+
+
+def _checked_once(
+    form: FormDocument, responses: list[Answer], *, submit: bool
+) -> Callable[[], dict[str, Any]]:
+    """`check_responses`, run when first needed: after the read-only and If-Match checks, so a
+    read-only profile is 409 whatever the answers, and only once however often a save retries."""
+    checked: list[dict[str, Any]] = []
+
+    def check() -> dict[str, Any]:
+        if not checked:
+            checked.append(check_responses(form, responses, submit=submit))
+        return checked[0]
+
+    return check
+
+
+async def save_profile(
+    user: User, form_ref: str, body: ProfileSave, if_match: str | None
+) -> tuple[Profile, str]:
+    """Replace the caller's answers, as a draft or, with `submit`, submitted; returns the
+    profile and its new ETag.
+
+    Conflict when the profile is read-only (submitted, approved or denied); PreconditionFailed
+    when `if_match` is not the current ETag, also when another save lands between our read and
+    our write. Without `if_match` the last save wins, but never over a submitted profile.
+    """
+    form = await _own_form(user, form_ref)
+    check = _checked_once(form, body.responses, submit=body.submit)
+    return await _save(user, form, lambda _: check(), submit=body.submit, if_match=if_match)
+
+
+async def save_section(user: User, body: SectionSave) -> tuple[Profile, str]:
+    """Merge some answers (a section's, from the web app) into the caller's profile of their
+    role's form, as a draft; returns the profile and its new ETag.
+
+    The answers are checked as a draft (blanks allowed). The others saved so far are kept, so
+    sections saved at the same moment all land: the merge is redone on what is stored whenever
+    another save got in first. Conflict when the profile is read-only.
+    """
+    form = await _form_of_role(user)
+    check = _checked_once(form, body.responses, submit=False)
+    return await _save(
+        user,
+        form,
+        lambda seen: {**usable(form, seen.responses), **check()},
+        submit=False,
+        if_match=None,
+    )
 
 
 async def review_profile(
@@ -537,7 +675,7 @@ async def review_profile(
         user.id, user.role, CaseStatus(review.decision), review.note, reviewer_name
     )
     document = ProfileDocument.model_validate(saved)
-    return to_profile(document), etag(document)
+    return to_profile(document, form), etag(document)
 
 
 async def profile_statuses(people: list[User]) -> dict[str, ProfileStatus]:
