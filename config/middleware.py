@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from config.context import request_id_var
-from config.errors import error_body
+from config.errors import error_body, wants_items
 from utils import errors
 
 access_log = logging.getLogger("hosthome.access")
@@ -63,13 +63,13 @@ class RequestContextMiddleware:
             limit = self._limit_for(headers)
             declared = headers.get("content-length", "")
             if declared.isdigit() and int(declared) > limit:
-                await _send_error(errors.PayloadTooLarge(), send_with_id)
+                await _send_error(errors.PayloadTooLarge(), send_with_id, scope)
             else:
                 await self.app(scope, _limited(receive, limit), send_with_id)
         except Exception:  # pylint: disable=broad-exception-caught
             error_log.exception("unhandled error on %s %s", scope["method"], scope["path"])
             if status_holder["status"] == 0:
-                await _send_error(errors.InternalError(), send_with_id)
+                await _send_error(errors.InternalError(), send_with_id, scope)
         finally:
             duration_ms = (time.perf_counter() - started) * 1000
             access_log.info(
@@ -109,8 +109,8 @@ def _limited(receive: Receive, limit: int) -> Receive:
     return receive_limited
 
 
-async def _send_error(exc: errors.APIError, send: Send) -> None:
-    body = error_body(exc.status_code, exc.code, str(exc.detail))
+async def _send_error(exc: errors.APIError, send: Send, scope: Scope) -> None:
+    body = error_body(exc.status_code, exc.code, str(exc.detail), with_items=wants_items(scope))
     response = JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
     await response({"type": "http"}, _no_receive, send)
 

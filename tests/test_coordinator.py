@@ -301,7 +301,7 @@ class TestHosts:
         await make_user(Role.GUEST, first_name="Hal", last_name="Guest")
         page = (await client.get("/api/hosts", headers=coordinator.headers)).json()
         assert page["total"] == 2
-        assert {u["role"] for u in page["items"]} == {"host"}
+        assert {u["role"]["type"] for u in page["items"]} == {"host"}
         found = (await client.get("/api/hosts?q=harb", headers=coordinator.headers)).json()
         assert [u["id"] for u in found["items"]] == [hal.id]
         paged = (
