@@ -110,3 +110,82 @@ class TestErrorBody:
         assert assert_app_error(refused, 403, "Forbidden")["items"] == []
         # Other routes keep the plain shape.
         assert "items" not in (await client.get(f"{USERS}/no-such-user")).json()
+
+
+DASHBOARD = "/api/coordinator/dashboard/all"
+
+
+class TestDashboard:
+    async def test_every_guest_host_and_coordinator_is_a_row_with_the_apps_fields(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        coordinator = await signed_in(client, Role.COORDINATOR, first_name="Cora")
+        guest = await make_user(Role.GUEST, first_name="Gus", last_name="")
+        host = await make_user(Role.HOST)
+        await make_user(Role.ADMIN)
+        response = await client.get(DASHBOARD, headers=coordinator.headers)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert set(body) == {"dashboardItems", "total"}
+        rows = {row["id"]: row for row in body["dashboardItems"]}
+        assert set(rows) == {guest.id, host.id, coordinator.id}
+        assert body["total"] == 3
+        fields = {
+            "id",
+            "userId",
+            "userName",
+            "userType",
+            "caseStatus",
+            "coordinatorId",
+            "coordinatorName",
+            "lastUpdated",
+            "notes",
+        }
+        for row_id, row in rows.items():
+            assert fields <= set(row)
+            assert row["userId"] == row_id
+        assert rows[guest.id]["userType"] == "GUEST"
+        assert rows[guest.id]["userName"] == "Gus"
+        assert rows[host.id]["userType"] == "HOST"
+        assert rows[coordinator.id]["userType"] == "COORDINATOR"
+        assert rows[coordinator.id]["caseStatus"] is None
+
+    async def test_without_limit_every_row_comes_at_once_and_limit_pages(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        admin = await signed_in(client, Role.ADMIN)
+        people = [await make_user(Role.GUEST) for _ in range(25)]
+        coordinators = [await make_user(Role.COORDINATOR) for _ in range(3)]
+        everything = (await client.get(DASHBOARD, headers=admin.headers)).json()
+        assert everything["total"] == 28
+        assert len(everything["dashboardItems"]) == 28  # more than the old page of 20
+        pages = [
+            (await client.get(f"{DASHBOARD}?limit=10&offset={o}", headers=admin.headers)).json()
+            for o in (0, 10, 20)
+        ]
+        assert [len(p["dashboardItems"]) for p in pages] == [10, 10, 8]
+        ids = [row["id"] for page in pages for row in page["dashboardItems"]]
+        assert ids == [row["id"] for row in everything["dashboardItems"]]
+        assert set(ids) == {u.id for u in [*people, *coordinators]}
+        coordinators_only = await client.get(
+            f"{DASHBOARD}?userType=COORDINATOR", headers=admin.headers
+        )
+        assert {r["id"] for r in coordinators_only.json()["dashboardItems"]} == {
+            c.id for c in coordinators
+        }
+
+    async def test_an_admin_deletes_a_row_by_its_id_and_it_is_gone(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        admin = await signed_in(client, Role.ADMIN)
+        guest = await make_user(Role.GUEST)
+        coordinator = await make_user(Role.COORDINATOR)
+        rows = (await client.get(DASHBOARD, headers=admin.headers)).json()["dashboardItems"]
+        for row in rows:
+            deleted = await client.delete(f"{USERS}/{row['id']}", headers=admin.headers)
+            assert deleted.status_code == 204, deleted.text
+        again = (await client.get(DASHBOARD, headers=admin.headers)).json()
+        assert again == {"dashboardItems": [], "total": 0}
+        gone = await client.delete(f"{USERS}/{guest.id}", headers=admin.headers)
+        assert assert_app_error(gone, 404, "UserNotFound")["items"] == []
+        assert coordinator.id in {r["id"] for r in rows}
