@@ -7,10 +7,11 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pymongo.errors import ConnectionFailure, ServerSelectionTimeoutError
 from starlette.exceptions import HTTPException
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.types import Scope
 
 from config.context import request_id_var
+from config.links import accepts_html, app_page, see_other
 from models.commons import ErrorResponse, ErrorWithItems
 from utils import errors
 
@@ -21,10 +22,27 @@ log = logging.getLogger("hosthome.errors")
 ERROR_ITEMS_FLAG = "x-error-items"
 
 
+# A route opened from an e-mailed link sets this in `openapi_extra` to `{"page": "/x"}` (and
+# `"errorParam": "error"` to pass the message on): a browser then gets a 303 to that page of the
+# web app on any failure, instead of a JSON error it would show raw.
+BROWSER_ERROR_PAGE = "x-browser-error-page"
+
+
+def _route_extra(scope: Scope) -> dict[str, Any]:
+    return getattr(scope.get("route"), "openapi_extra", None) or {}
+
+
 def wants_items(scope: Scope) -> bool:
     """Whether the route matched for this request asks for `items` in its error bodies."""
-    extra = getattr(scope.get("route"), "openapi_extra", None) or {}
-    return bool(extra.get(ERROR_ITEMS_FLAG))
+    return bool(_route_extra(scope).get(ERROR_ITEMS_FLAG))
+
+
+def _browser_error_redirect(scope: Scope, message: str) -> Response | None:
+    target = _route_extra(scope).get(BROWSER_ERROR_PAGE)
+    if not target or not accepts_html(scope):
+        return None
+    query = {target["errorParam"]: message} if target.get("errorParam") else {}
+    return see_other(app_page(target["page"], **query))
 
 
 def error_body(
@@ -46,8 +64,12 @@ def error_body(
     return body
 
 
-def error_response(exc: errors.APIError, scope: Scope | None = None) -> JSONResponse:
-    """The response for one APIError (with `items` when the matched route asks for them)."""
+def error_response(exc: errors.APIError, scope: Scope | None = None) -> Response:
+    """The response for one APIError (with `items` when the matched route asks for them; a
+    redirect for a browser on a route opened from an e-mailed link)."""
+    redirect = _browser_error_redirect(scope, str(exc.detail)) if scope is not None else None
+    if redirect is not None:
+        return redirect
     body = error_body(
         exc.status_code,
         exc.code,
@@ -73,7 +95,7 @@ def validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
     return details
 
 
-async def _api_error(request: Request, exc: Exception) -> JSONResponse:
+async def _api_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if isinstance(exc, errors.APIError):
         return error_response(exc, request.scope)
@@ -88,12 +110,12 @@ async def _api_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(generic(message, headers=dict(exc.headers or {})), request.scope)
 
 
-async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     return error_response(errors.ValidationFailed(details=validation_details(exc)), request.scope)
 
 
-async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+async def _database_unavailable(request: Request, exc: Exception) -> Response:
     log.error("database unavailable: %s", str(exc)[:200])
     return error_response(errors.DatabaseUnavailable(), request.scope)
 

@@ -11,7 +11,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from config.context import request_id_var
+from config.context import request_id_var, request_origin_var
 from config.errors import error_body, wants_items
 from utils import errors
 
@@ -19,6 +19,8 @@ access_log = logging.getLogger("hosthome.access")
 error_log = logging.getLogger("hosthome.errors")
 
 _CLIENT_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+# A Host header that can go into an e-mailed link: a name or address and an optional port.
+_PLAIN_HOST = re.compile(r"^([A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(:[0-9]{1,5})?$")
 
 
 class RequestContextMiddleware:
@@ -45,6 +47,10 @@ class RequestContextMiddleware:
         sent_id = headers.get("x-request-id", "")
         request_id = sent_id if _CLIENT_REQUEST_ID.match(sent_id) else uuid4().hex
         token = request_id_var.set(request_id)
+        host = headers.get("host", "")
+        origin_token = request_origin_var.set(
+            f"{scope.get('scheme', 'http')}://{host}" if _PLAIN_HOST.match(host) else ""
+        )
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
         status_holder = {"status": 0}
@@ -86,6 +92,7 @@ class RequestContextMiddleware:
                 },
             )
             request_id_var.reset(token)
+            request_origin_var.reset(origin_token)
 
     def _limit_for(self, headers: Headers) -> int:
         if headers.get("content-type", "").startswith("multipart/form-data"):
