@@ -449,3 +449,23 @@ class TestGoogle:
         for call in calls:
             body = assert_app_error(await call, 501, "NotImplemented")
             assert "Google" in body["message"]
+
+
+async def test_the_docs_show_the_shapes_the_app_reads(client: httpx.AsyncClient) -> None:
+    schema = (await client.get("/openapi.json")).json()
+    components = schema["components"]["schemas"]
+    user = next(
+        v
+        for k, v in components.items()
+        if k.startswith("User") and "role" in v.get("properties", {}) and "email" in v["properties"]
+    )
+    assert user["properties"]["role"]["$ref"].endswith("/RoleObject")
+    assert "detail" in components["ErrorResponse"]["required"]
+    assert "items" in components["ErrorWithItems"]["required"]
+    dashboard = schema["paths"]["/api/coordinator/dashboard/all"]["get"]
+    ok = dashboard["responses"]["200"]["content"]["application/json"]["schema"]
+    assert ok["$ref"].endswith("/Dashboard")
+    assert set(components["Dashboard"]["properties"]) == {"dashboardItems", "total"}
+    assert "501" in schema["paths"]["/api/auth/google"]["get"]["responses"]
+    for path in ("/api/auth/signup/confirm", "/api/auth/confirm-invite"):
+        assert "303" in schema["paths"][path]["get"]["responses"]
