@@ -8,8 +8,6 @@ here. A path that names a file gets the file; any other path outside the API and
 `/api/...` paths keep the JSON 404.
 """
 
-from pathlib import Path
-
 from fastapi import FastAPI
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
@@ -38,9 +36,8 @@ class WebAppFiles(StaticFiles):
 
 
 def install_web_app(app: FastAPI, directory: str) -> None:
-    """Serve the built web app in `directory` (it must hold index.html) for unrouted paths."""
-    if not (Path(directory) / "index.html").is_file():
-        raise RuntimeError(f"WEBAPP_DIR={directory} has no index.html")
+    """Serve the built web app in `directory` (settings checked it holds index.html) for
+    unrouted paths."""
     files = WebAppFiles(directory=directory, html=True)
     not_found = app.router.default
 

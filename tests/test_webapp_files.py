@@ -5,6 +5,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from pydantic import ValidationError
 
 from config.main import create_app
 from tests.conftest import assert_error, make_settings
@@ -93,6 +94,6 @@ async def test_without_webapp_dir_unknown_paths_are_the_json_404(
     assert_error(await client.get("/signin"), 404, "NotFound")
 
 
-def test_a_webapp_dir_without_index_html_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(RuntimeError, match=r"index\.html"):
-        create_app(make_settings(tmp_path, WEBAPP_DIR=str(tmp_path)))
+def test_a_webapp_dir_without_index_html_is_refused_at_start_up(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError, match=r"index\.html"):
+        make_settings(tmp_path, WEBAPP_DIR=str(tmp_path))
