@@ -3,6 +3,8 @@
 # ./run.sh CMD ...    run CMD inside the project's virtual environment, e.g. ./run.sh pytest
 # Creates .venv on first use and installs the requirements only when they changed.
 set -euo pipefail
+# WEBAPP_DIR may be given relative to where run.sh was called from.
+if [ -n "${WEBAPP_DIR:-}" ]; then WEBAPP_DIR=$(cd "$WEBAPP_DIR" && pwd); export WEBAPP_DIR; fi
 cd "$(dirname "$0")"
 
 venv=${VENV_DIR:-.venv}

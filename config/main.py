@@ -14,6 +14,7 @@ from config.logging import configure_logging
 from config.middleware import ErrorShapedCORSMiddleware, RequestContextMiddleware
 from config.settings import Settings, activated, get_settings
 from config.version import VERSION
+from config.webapp import install_web_app
 from docs import app as docs
 from routes import auth, coordinator, events, health, housing_orgs, images, intake_profiles, users
 from routes.deps import authenticate
@@ -79,6 +80,8 @@ def create_app(settings: Settings | None = None, database_name: str | None = Non
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    if settings.WEBAPP_DIR:
+        install_web_app(app, settings.WEBAPP_DIR)
     app.add_middleware(
         ErrorShapedCORSMiddleware,
         allow_origins=settings.CORS_ORIGINS,

@@ -11,14 +11,16 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from config.context import request_id_var
-from config.errors import error_body
+from config.context import request_id_var, request_origin_var
+from config.errors import error_body, wants_items
 from utils import errors
 
 access_log = logging.getLogger("hosthome.access")
 error_log = logging.getLogger("hosthome.errors")
 
 _CLIENT_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+# A Host header that can go into an e-mailed link: a name or address and an optional port.
+_PLAIN_HOST = re.compile(r"^([A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(:[0-9]{1,5})?$")
 
 
 class RequestContextMiddleware:
@@ -45,6 +47,10 @@ class RequestContextMiddleware:
         sent_id = headers.get("x-request-id", "")
         request_id = sent_id if _CLIENT_REQUEST_ID.match(sent_id) else uuid4().hex
         token = request_id_var.set(request_id)
+        host = headers.get("host", "")
+        origin_token = request_origin_var.set(
+            f"{scope.get('scheme', 'http')}://{host}" if _PLAIN_HOST.match(host) else ""
+        )
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
         status_holder = {"status": 0}
@@ -63,13 +69,13 @@ class RequestContextMiddleware:
             limit = self._limit_for(headers)
             declared = headers.get("content-length", "")
             if declared.isdigit() and int(declared) > limit:
-                await _send_error(errors.PayloadTooLarge(), send_with_id)
+                await _send_error(errors.PayloadTooLarge(), send_with_id, scope)
             else:
                 await self.app(scope, _limited(receive, limit), send_with_id)
         except Exception:  # pylint: disable=broad-exception-caught
             error_log.exception("unhandled error on %s %s", scope["method"], scope["path"])
             if status_holder["status"] == 0:
-                await _send_error(errors.InternalError(), send_with_id)
+                await _send_error(errors.InternalError(), send_with_id, scope)
         finally:
             duration_ms = (time.perf_counter() - started) * 1000
             access_log.info(
@@ -86,6 +92,7 @@ class RequestContextMiddleware:
                 },
             )
             request_id_var.reset(token)
+            request_origin_var.reset(origin_token)
 
     def _limit_for(self, headers: Headers) -> int:
         if headers.get("content-type", "").startswith("multipart/form-data"):
@@ -109,8 +116,8 @@ def _limited(receive: Receive, limit: int) -> Receive:
     return receive_limited
 
 
-async def _send_error(exc: errors.APIError, send: Send) -> None:
-    body = error_body(exc.status_code, exc.code, str(exc.detail))
+async def _send_error(exc: errors.APIError, send: Send, scope: Scope) -> None:
+    body = error_body(exc.status_code, exc.code, str(exc.detail), with_items=wants_items(scope))
     response = JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
     await response({"type": "http"}, _no_receive, send)
 

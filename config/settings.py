@@ -9,6 +9,7 @@ import contextlib
 import secrets
 from collections.abc import Iterator
 from functools import lru_cache
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -34,6 +35,8 @@ class Settings(BaseSettings):
 
     CORS_ORIGINS: Annotated[list[str], NoDecode] = []
     FRONTEND_URL: str | None = None
+    # The web app's built files, served at `/` beside the API (config/webapp.py).
+    WEBAPP_DIR: str | None = None
 
     SMTP_HOST: str | None = None
     SMTP_PORT: int = 587
@@ -71,6 +74,14 @@ class Settings(BaseSettings):
         if "*" in value:
             raise ValueError("CORS_ORIGINS must list origins; '*' is not allowed with credentials")
         return value
+
+    @field_validator("WEBAPP_DIR")
+    @classmethod
+    def _webapp_build(cls, value: str | None) -> str | None:
+        """A web app build to serve must be there at start-up, not fail on the first page load."""
+        if value and not (Path(value) / "index.html").is_file():
+            raise ValueError(f"{value} is not a directory holding the web app's index.html")
+        return str(Path(value).resolve()) if value else None
 
     @model_validator(mode="after")
     def _require_real_secret(self) -> "Settings":

@@ -15,8 +15,14 @@ The backend of the Host Home Program: volunteer **hosts** house young **guests**
 - Collections come back as `{"items": [...], "total": N, "limit": L, "offset": O}` and take
   `limit` (1–100, default 20) and `offset` query parameters.
 - Every error has one shape:
-  `{"message", "code", "status", "details"?, "requestId"}`. Branch on `code`; show `message`;
-  quote `requestId` (also in the `X-Request-ID` header) when reporting a problem.
+  `{"message", "code", "status", "details"?, "requestId", "detail": {"code", "message"}}`.
+  Branch on `code`; show `message`; quote `requestId` (also in the `X-Request-ID` header) when
+  reporting a problem. `detail` repeats code and message where the Home Unite Us web app reads
+  them; `DELETE /api/users/{userId}` errors also carry `items` (strings).
+- A user's `role` is an object, `{"type": "guest"}` (guest, host, coordinator or admin); request
+  bodies and query filters take the plain string.
+- The Home Unite Us web app runs on this API from one origin (`WEBAPP_DIR` serves its build at
+  `/`); e-mailed links open `/api/auth/...` routes that redirect a browser to the app's pages.
 """
 
 TAGS = [

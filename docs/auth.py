@@ -7,6 +7,8 @@ admins) and e-mails a 6-digit confirmation code, valid 24 hours. The account is 
 the code is sent to `GET /api/auth/signup/confirm`. E-mails are unique whatever their case
 (`409 EmailAlreadyRegistered`). Passwords need 8–256 characters with a lower-case letter, an
 upper-case letter, a digit and a symbol (`422 WeakPassword`, with `details` saying what is missing).
+`lastName` may be empty (`""`), and keys the API does not know (the web app's `confirmPassword`)
+are ignored. The e-mail carries the code and a link to `GET /api/auth/signup/confirm`.
 """
 
 CONFIRM_SUMMARY = "Confirm an e-mail address"
@@ -14,6 +16,11 @@ CONFIRM_DESCRIPTION = """
 Public. Accepts the code e-mailed at sign-up; the account becomes `active`. A wrong code is
 `400 InvalidCode`, an old one `400 CodeExpired`; after 5 wrong tries of one code, `429` until a new
 code is requested.
+
+The e-mailed link opens this route in a browser: a request that accepts `text/html` gets a
+`303` to the web app's `/email-verification-success` page, or to `/email-verification-error` on
+any failure (wrong, old or missing code, rate limit, ...). The app's pages are on `FRONTEND_URL`
+when it is set, otherwise on this origin. JSON clients get the `200`/`4xx` JSON answers above.
 """
 
 RESEND_SUMMARY = "Send the confirmation code again"
@@ -79,21 +86,32 @@ Public. Sets the new password and ends every session of the user on every device
 
 INVITE_SUMMARY = "Invite someone"
 INVITE_DESCRIPTION = """
-Coordinators invite guests and hosts; admins invite anyone. Creates the account with status
-`invited` and e-mails an invitation code. An invited guest or host gets a case assigned to the
+Coordinators invite guests and hosts; admins invite anyone. The web app sends `{firstName,
+lastName, email}` (`lastName` may be `""`); `middleName` is optional and `role` defaults to
+`guest`. Creates the account with status `invited` and e-mails an invitation code with a link to
+`GET /api/auth/confirm-invite`. An invited guest or host gets a case assigned to the
 inviting coordinator.
 """
 
 CONFIRM_INVITE_SUMMARY = "Accept an invitation"
 CONFIRM_INVITE_DESCRIPTION = """
-Public. Checks the invitation code and answers `{challenge: "NEW_PASSWORD_REQUIRED", session}`;
-send that `session` with the chosen password to `POST /api/auth/new-password` within an hour.
+Public. Checks the invitation code and answers `{challenge: "NEW_PASSWORD_REQUIRED", session,
+userId}`; send that `session` with the chosen password to `POST /api/auth/new-password` within an
+hour.
+
+The e-mailed invitation link opens this route in a browser: a request that accepts `text/html` gets
+a `303` to the web app's `/create-password?userId=<id>&sessionId=<session>`, or on any failure to
+`/create-password?error=<message>` (values URL-encoded; pages on `FRONTEND_URL` when set,
+otherwise on this origin).
 """
 
 NEW_PASSWORD_SUMMARY = "Choose the first password of an invited account"
 NEW_PASSWORD_DESCRIPTION = """
-Public. Takes the `session` from `/confirm-invite` and a password; the account becomes `active` and
-the user is signed in (as with `/signin`). Works once.
+Public. Takes the `session` from `/confirm-invite` and a password: `{session, password}`, or the
+web app's `{userId, sessionId, password, confirmPassword}` (`sessionId` is that session, `userId`
+must be its user's id: `400 InvalidCode` otherwise). `confirmPassword`, when sent, must equal
+`password` (`422 ValidationError` on `body.confirmPassword`). The account becomes `active` and the
+user is signed in (as with `/signin`). Works once.
 """
 
 SECRET_SUMMARY = "Check that you are signed in"
@@ -101,3 +119,14 @@ SECRET_DESCRIPTION = "Answers a message for any signed-in user; 401 otherwise."
 
 VALIDATE_SUMMARY = "Validate an access token"
 VALIDATE_DESCRIPTION = "204 when the access token is valid and its session live; 401 otherwise."
+
+GOOGLE_SUMMARY = "Sign in with Google (not available)"
+GOOGLE_SIGN_IN_SUMMARY = "Finish a Google sign-in (not available)"
+GOOGLE_SIGN_UP_SUMMARY = "Finish a Google sign-up (not available)"
+GOOGLE_DESCRIPTION = """
+Public. The web app's Google buttons call these routes, but this service is its own identity
+provider and has no Google client configured: every call answers `501 NotImplemented` in the
+error shape (with `message` and `detail.message`, which the app shows). Sign up with an e-mail
+address and password instead.
+"""
+GOOGLE_MESSAGE = "Google sign-in is not available; use your e-mail address and password."

@@ -2,12 +2,22 @@
 
 DASHBOARD_SUMMARY = "The coordinator dashboard"
 DASHBOARD_DESCRIPTION = """
-Coordinators and admins. Every guest and host, one item each: `{userId, userName, userType,
-caseStatus, coordinatorId, coordinatorName, lastUpdated, notes, profileStatus}`, the most recently
-changed cases first, paginated with `limit` and `offset`.
+Coordinators and admins. `{dashboardItems: [...], total}`, the shape the Home Unite Us web app
+reads: one row for every guest, host **and coordinator** (admins are not listed):
+`{id, userId, userName, userType, caseStatus, coordinatorId, coordinatorName, lastUpdated, notes,
+profileStatus}`.
 
-- `userType=guest|host` and `caseStatus=new|in_progress|needs_info|approved|denied|matched`
-  filter; `mine=true` keeps the cases assigned to you.
+- `id` is the user's id (the same as `userId`): the row's key, and the id the admin page deletes
+  with `DELETE /api/users/{id}`.
+- `userType` is `GUEST`, `HOST` or `COORDINATOR` (upper case, as the app filters its tabs).
+- Guests' and hosts' cases come first, the most recently changed first; coordinators follow,
+  newest first. A coordinator has no case: `caseStatus`, `coordinatorId`, `coordinatorName`,
+  `notes` and `profileStatus` are null and `lastUpdated` is when the user last changed.
+- Without `limit` every row is answered, up to 1,000 (the app pages by itself); with `limit`
+  (1–1,000) and `offset` the rows are paged. `total` counts every matching row.
+- Filters: `userType=GUEST|HOST|COORDINATOR` (any case), `caseStatus=new|in_progress|needs_info|
+  approved|denied|matched` and `mine=true` (the cases assigned to you); the last two leave
+  coordinators out, since they have no case.
 - `lastUpdated` is when the case last changed: a coordinator's change, a review, the user's
   first draft or a submission of their intake profile.
 - `profileStatus` is the status of the user's intake profile (guest form for guests, host form for
@@ -24,7 +34,8 @@ UPDATE_CASE_DESCRIPTION = """
 Coordinators and admins. `{coordinatorId?, caseStatus?, notes?}`: only the fields sent change, and
 `lastUpdated` becomes the time of the change. `coordinatorId` must be a coordinator's or an
 admin's id (`null` unassigns; anything else is `422`); `notes` replaces the notes (`null` clears
-them). Answers the dashboard item. `404 UserNotFound` for an id that is not a guest's or host's.
+them). Answers the case's dashboard row. `404 UserNotFound` for an id that is not a guest's or
+host's.
 """
 
 HOSTS_SUMMARY = "List hosts"

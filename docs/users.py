@@ -33,4 +33,8 @@ DELETE_SUMMARY = "Delete a user"
 DELETE_DESCRIPTION = """
 Admins, or the user themself. Their sessions, intake profiles, RSVPs, saved events and feedback go
 with them, and events they created that have not ended are cancelled (attendees are told).
+
+The web app's admin page deletes from the dashboard (`id` of a row) and reads `items` from the
+error: every error of this route (401, 403, 404, 422, ...) also carries `items`, a list of strings
+(one per bad field on `422`, otherwise empty).
 """

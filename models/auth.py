@@ -1,8 +1,8 @@
 """Bodies of /api/auth."""
 
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import EmailStr, Field
+from pydantic import EmailStr, Field, ValidationInfo, field_validator, model_validator
 
 from models.commons import APIModel
 from models.users import Role, User
@@ -81,10 +81,38 @@ class NewPasswordChallenge(APIModel):
 
     challenge: Literal["NEW_PASSWORD_REQUIRED"] = "NEW_PASSWORD_REQUIRED"
     session: str
+    user_id: str
+
+
+SessionToken = Field(default=None, min_length=1, max_length=4096)
 
 
 class NewPassword(APIModel):
-    """POST /api/auth/new-password."""
+    """POST /api/auth/new-password: `{session, password}`, or the web app's `{userId, sessionId,
+    password, confirmPassword}` (the ids its `/create-password` page got from the redirect)."""
 
-    session: str = Field(min_length=1, max_length=4096)
+    session: str | None = SessionToken
+    session_id: str | None = SessionToken
+    user_id: str | None = Field(default=None, max_length=64)
     password: str = Password
+    confirm_password: str | None = Field(
+        default=None, max_length=1024, description="When sent, must equal `password`."
+    )
+
+    @field_validator("confirm_password")
+    @classmethod
+    def _confirmed(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and value != info.data.get("password"):
+            raise ValueError("The passwords do not match.")
+        return value
+
+    @model_validator(mode="after")
+    def _one_session(self) -> Self:
+        if not (self.session or self.session_id):
+            raise ValueError("Send the session from the invitation (`session` or `sessionId`).")
+        return self
+
+    @property
+    def token(self) -> str:
+        """The new-password session, whichever name it was sent under."""
+        return str(self.session or self.session_id)

@@ -2,8 +2,9 @@
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from models.commons import APIModel, ExtendedBaseModel, utcnow
 from models.intake import ProfileStatus
@@ -36,20 +37,47 @@ class CaseDocument(ExtendedBaseModel):
     last_updated: datetime = Field(default_factory=utcnow)
 
 
-class DashboardItem(APIModel):
-    """One guest or host on the coordinator dashboard."""
+class DashboardUserType(StrEnum):
+    """Who a dashboard row is about, spelt as the web app filters its tabs."""
 
+    GUEST = "GUEST"
+    HOST = "HOST"
+    COORDINATOR = "COORDINATOR"
+
+
+def _upper(value: Any) -> Any:
+    return value.upper() if isinstance(value, str) else value
+
+
+# The `userType` filter: `GUEST`, `HOST` or `COORDINATOR`, in any case (`guest` still works).
+DashboardUserTypeFilter = Annotated[DashboardUserType, BeforeValidator(_upper)]
+
+
+class DashboardItem(APIModel):
+    """One guest, host or coordinator on the coordinator dashboard."""
+
+    id: str = Field(description="The user's id, as `userId`: the row's key and the DELETE id.")
     user_id: str
     user_name: str
-    user_type: Role
-    case_status: CaseStatus
+    user_type: DashboardUserType
+    case_status: CaseStatus | None = Field(description="The case's status; null for coordinators.")
     coordinator_id: str | None
     coordinator_name: str | None
-    last_updated: datetime = Field(description="When the case last changed.")
-    notes: str | None
-    profile_status: ProfileStatus = Field(
-        description="The status of the user's intake profile (guest form or host form)."
+    last_updated: datetime = Field(
+        description="When the case last changed (a coordinator's row: when the user last changed)."
     )
+    notes: str | None
+    profile_status: ProfileStatus | None = Field(
+        description="The status of the user's intake profile (guest form for guests, host form for"
+        " hosts); null for coordinators."
+    )
+
+
+class Dashboard(APIModel):
+    """GET /api/coordinator/dashboard/all: the rows, as the web app reads them."""
+
+    dashboard_items: list[DashboardItem]
+    total: int = Field(description="How many rows match, over all pages.")
 
 
 class CaseUpdate(APIModel):

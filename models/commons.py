@@ -83,6 +83,13 @@ class ErrorDetail(APIModel):
     message: str
 
 
+class ErrorCodeMessage(APIModel):
+    """The code and message again, where the web app reads them (`detail.message`)."""
+
+    code: str = Field(examples=["ValidationError"])
+    message: str
+
+
 class ErrorResponse(APIModel):
     """The one shape of every error response."""
 
@@ -93,3 +100,14 @@ class ErrorResponse(APIModel):
         default=None, description="On validation errors: one entry per bad field."
     )
     request_id: str = Field(description="Quote it when reporting a problem.")
+    detail: ErrorCodeMessage = Field(
+        description="`code` and `message` again: the web app reads `detail.message` on some pages."
+    )
+
+
+class ErrorWithItems(ErrorResponse):
+    """The error shape on routes whose web-app page also reads a list of strings (user delete)."""
+
+    items: list[str] = Field(
+        description="One line per problem (the validation `details`); empty otherwise."
+    )

@@ -2,8 +2,9 @@
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated, Any
 
-from pydantic import EmailStr, Field
+from pydantic import BeforeValidator, EmailStr, Field, PlainSerializer
 
 from models.commons import APIModel, ExtendedBaseModel, utcnow
 
@@ -23,6 +24,28 @@ class UserStatus(StrEnum):
     UNCONFIRMED = "unconfirmed"
     ACTIVE = "active"
     INVITED = "invited"
+
+
+class RoleObject(APIModel):
+    """A role as the web app reads it: `{"type": "guest"}`."""
+
+    type: Role
+
+
+def _role_from_object(value: Any) -> Any:
+    """Accept the object form back (a client echoing a user it read) as well as the string."""
+    if isinstance(value, dict) and "type" in value:
+        return value["type"]
+    return value
+
+
+# The role inside Python is the plain enum; in JSON responses it is the object the web app reads
+# (`user.role.type`). Request bodies and query filters keep taking the plain string.
+RoleInResponse = Annotated[
+    Role,
+    BeforeValidator(_role_from_object),
+    PlainSerializer(lambda role: RoleObject(type=role), return_type=RoleObject, when_used="json"),
+]
 
 
 class SessionEntry(APIModel):
@@ -68,7 +91,9 @@ class User(APIModel):
     first_name: str
     middle_name: str | None = None
     last_name: str | None = None
-    role: Role
+    role: RoleInResponse = Field(
+        description='`{"type": "guest"}`: guest, host, coordinator or admin.'
+    )
     status: UserStatus
     phone: str | None = None
     image_id: str | None = None

@@ -5,11 +5,12 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Cookie, Depends, Query, Response, status
+from fastapi import APIRouter, Body, Cookie, Depends, Query, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import EmailStr
 
-from config.errors import responses
+from config.errors import BROWSER_ERROR_PAGE, responses
+from config.links import accepts_html, app_page, see_other
 from config.settings import active_settings
 from docs import auth as docs
 from models.auth import (
@@ -29,6 +30,7 @@ from models.users import EmailAddress
 from routes.deps import ClientAddress, CoordinatorOrAdmin, CurrentUser, SessionId
 from utils import auth
 from utils.auth import SignedInSession
+from utils.errors import NotImplementedFeature
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
@@ -36,6 +38,14 @@ REFRESH_COOKIE = "refresh_token"
 COOKIE_PATH = "/api/auth"
 Code = Annotated[str, Query(min_length=1, max_length=32)]
 RefreshCookie = Annotated[str | None, Cookie(alias=REFRESH_COOKIE, include_in_schema=False)]
+# Where the web app shows the outcome of an e-mailed link (WEBAPP.md §6).
+SIGNUP_CONFIRMED_PAGE = "/email-verification-success"
+SIGNUP_FAILED_PAGE = "/email-verification-error"
+CREATE_PASSWORD_PAGE = "/create-password"
+
+
+def _redirects(description: str) -> dict[int | str, dict[str, object]]:
+    return {303: {"description": description}}
 
 
 def _set_refresh_cookie(response: Response, session: SignedInSession) -> None:
@@ -74,12 +84,19 @@ async def signup(body: SignUp) -> UserWithMessage:
     "/signup/confirm",
     summary=docs.CONFIRM_SUMMARY,
     description=docs.CONFIRM_DESCRIPTION,
-    responses=responses(400, 429),
+    response_model=Message,
+    responses={
+        **responses(400, 429),
+        **_redirects(f"A browser: to {SIGNUP_CONFIRMED_PAGE} or {SIGNUP_FAILED_PAGE}."),
+    },
+    openapi_extra={BROWSER_ERROR_PAGE: {"page": SIGNUP_FAILED_PAGE}},
 )
 async def confirm_signup(
-    email: Annotated[EmailStr, Query()], code: Code, client: ClientAddress
-) -> Message:
+    email: Annotated[EmailStr, Query()], code: Code, client: ClientAddress, request: Request
+) -> Message | Response:
     await auth.confirm_email(str(email), code, client)
+    if accepts_html(request.scope):  # the e-mailed link, opened in a browser
+        return see_other(app_page(SIGNUP_CONFIRMED_PAGE))
     return Message(message="E-mail address confirmed; you can sign in.")
 
 
@@ -191,13 +208,29 @@ async def invite(body: Invite, inviter: CoordinatorOrAdmin) -> UserWithMessage:
     "/confirm-invite",
     summary=docs.CONFIRM_INVITE_SUMMARY,
     description=docs.CONFIRM_INVITE_DESCRIPTION,
-    responses=responses(400, 429),
+    response_model=NewPasswordChallenge,
+    responses={
+        **responses(400, 429),
+        **_redirects(
+            f"A browser: to {CREATE_PASSWORD_PAGE}?userId=&sessionId= or"
+            f" {CREATE_PASSWORD_PAGE}?error=<message>."
+        ),
+    },
+    openapi_extra={BROWSER_ERROR_PAGE: {"page": CREATE_PASSWORD_PAGE, "errorParam": "error"}},
 )
 async def confirm_invite(
-    email: Annotated[EmailStr, Query()], code: Code, client: ClientAddress, response: Response
-) -> NewPasswordChallenge:
+    email: Annotated[EmailStr, Query()],
+    code: Code,
+    client: ClientAddress,
+    request: Request,
+    response: Response,
+) -> NewPasswordChallenge | Response:
+    challenge = await auth.confirm_invite(str(email), code, client)
+    if accepts_html(request.scope):  # the e-mailed link: the app's page takes both ids
+        page = app_page(CREATE_PASSWORD_PAGE, userId=challenge.user_id, sessionId=challenge.session)
+        return see_other(page)
     response.headers["Cache-Control"] = "no-store"
-    return NewPasswordChallenge(session=await auth.confirm_invite(str(email), code, client))
+    return challenge
 
 
 @router.post(
@@ -207,7 +240,46 @@ async def confirm_invite(
     responses=responses(400),
 )
 async def new_password(body: NewPassword, response: Response) -> SignedIn:
-    return _signed_in(response, await auth.complete_invite(body.session, body.password))
+    session = await auth.complete_invite(body.token, body.password, body.user_id)
+    return _signed_in(response, session)
+
+
+@router.get(
+    "/google",
+    summary=docs.GOOGLE_SUMMARY,
+    description=docs.GOOGLE_DESCRIPTION,
+    responses=responses(501),
+)
+async def google_redirect(
+    redirect_uri: Annotated[str | None, Query(max_length=2048)] = None,
+) -> Message:
+    raise NotImplementedFeature(docs.GOOGLE_MESSAGE)
+
+
+@router.post(
+    "/google/sign_in",
+    summary=docs.GOOGLE_SIGN_IN_SUMMARY,
+    description=docs.GOOGLE_DESCRIPTION,
+    responses=responses(501),
+)
+async def google_sign_in(
+    callback_uri: Annotated[str | None, Query(max_length=2048)] = None,
+    body: Annotated[dict[str, object] | None, Body()] = None,
+) -> SignedIn:
+    raise NotImplementedFeature(docs.GOOGLE_MESSAGE)
+
+
+@router.post(
+    "/google/sign_up",
+    summary=docs.GOOGLE_SIGN_UP_SUMMARY,
+    description=docs.GOOGLE_DESCRIPTION,
+    responses=responses(501),
+)
+async def google_sign_up(
+    callback_uri: Annotated[str | None, Query(max_length=2048)] = None,
+    body: Annotated[dict[str, object] | None, Body()] = None,
+) -> SignedIn:
+    raise NotImplementedFeature(docs.GOOGLE_MESSAGE)
 
 
 @router.get(

@@ -3,13 +3,13 @@
 # Each route's summary and description come from docs/, where a consumer reads them.
 # pylint: disable=missing-function-docstring
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from config.errors import responses
 from docs import coordinator as docs
-from models.cases import CaseStatus, CaseUpdate, DashboardItem
+from models.cases import CaseStatus, CaseUpdate, Dashboard, DashboardItem, DashboardUserTypeFilter
 from models.commons import Page
 from models.users import Role, User
 from routes.deps import CoordinatorOrAdmin, Paging
@@ -26,18 +26,17 @@ router = APIRouter(tags=["coordinator"])
 )
 async def get_dashboard(
     caller: CoordinatorOrAdmin,
-    paging: Paging,
-    user_type: Annotated[Literal[Role.GUEST, Role.HOST] | None, Query(alias="userType")] = None,
+    *,
+    user_type: Annotated[DashboardUserTypeFilter | None, Query(alias="userType")] = None,
     case_status: Annotated[CaseStatus | None, Query(alias="caseStatus")] = None,
     mine: bool = False,
-) -> Page[DashboardItem]:
+    limit: Annotated[
+        int | None, Query(ge=1, le=dashboard.MAX_DASHBOARD_ROWS, description="Rows per page.")
+    ] = None,
+    offset: Annotated[int, Query(ge=0, le=1_000_000, description="Rows to skip.")] = 0,
+) -> Dashboard:
     return await dashboard.list_dashboard(
-        caller,
-        user_type=user_type,
-        case_status=case_status,
-        mine=mine,
-        limit=paging.limit,
-        offset=paging.offset,
+        caller, user_type=user_type, case_status=case_status, mine=mine, limit=limit, offset=offset
     )
 
 

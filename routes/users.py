@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from config.errors import responses
+from config.errors import ERROR_ITEMS_FLAG, responses
 from docs import users as docs
 from models.commons import Message, Page
 from models.users import PasswordChange, Role, RoleChange, User, UserUpdate
@@ -88,7 +88,9 @@ async def set_role(user_id: str, body: RoleChange, admin: Admin) -> User:
     status_code=status.HTTP_204_NO_CONTENT,
     summary=docs.DELETE_SUMMARY,
     description=docs.DELETE_DESCRIPTION,
-    responses=responses(401, 403, 404),
+    responses=responses(401, 403, 404, 422, 500, 503, with_items=True),
+    # The web app's admin page reads `items` from this route's errors (see config/errors.py).
+    openapi_extra={ERROR_ITEMS_FLAG: True},
 )
 async def delete_user(user_id: str, caller: CurrentUser) -> Response:
     await accounts.delete_account(caller, user_id)

@@ -32,7 +32,7 @@ class TestSignUpJourney:
         assert response.status_code == 201, response.text
         user = response.json()["user"]
         assert user["status"] == "unconfirmed"
-        assert user["role"] == "guest"
+        assert user["role"] == {"type": "guest"}
         assert "password" not in response.text.lower()
 
         signin = {"email": "sam.guest@example.org", "password": PASSWORD}
@@ -367,7 +367,7 @@ class TestInvitation:
         assert response.status_code == 201, response.text
         invited = response.json()["user"]
         assert invited["status"] == "invited"
-        assert invited["role"] == "guest"
+        assert invited["role"] == {"type": "guest"}
         case = await cases.get_case(invited["id"])
         assert case is not None
         assert case["coordinator_id"] == coordinator.id

@@ -130,7 +130,7 @@ async def test_guest_cannot_use_admin_routes(client: httpx.AsyncClient) -> None:
         "/api/users/current", json={"role": "admin", "status": "active"}, headers=guest.headers
     )
     assert patched.status_code == 200
-    assert patched.json()["role"] == "guest"
+    assert patched.json()["role"] == {"type": "guest"}
 
 
 async def test_thirty_wrong_passwords_end_in_429_with_retry_after(

@@ -40,6 +40,9 @@ EXPECTED: dict[tuple[str, str], tuple[object, ...]] = {
     ("POST", "/api/auth/invite"): STAFF,
     ("GET", "/api/auth/confirm-invite"): PUBLIC,
     ("POST", "/api/auth/new-password"): PUBLIC,
+    ("GET", "/api/auth/google"): PUBLIC,
+    ("POST", "/api/auth/google/sign_in"): PUBLIC,
+    ("POST", "/api/auth/google/sign_up"): PUBLIC,
     ("GET", "/api/auth/secret"): SIGNED_IN,
     ("GET", "/api/auth/validate"): SIGNED_IN,
     # /api/users

@@ -37,7 +37,7 @@ async def dashboard(
 
 
 def item_of(page: dict[str, Any], user_id: str) -> dict[str, Any]:
-    [item] = [i for i in page["items"] if i["userId"] == user_id]
+    [item] = [i for i in page["dashboardItems"] if i["userId"] == user_id]
     return item
 
 
@@ -50,25 +50,27 @@ class TestDashboard:
         admin = await signed_in(client, Role.ADMIN)
         assert (await client.get(DASHBOARD, headers=admin.headers)).status_code == 200
 
-    async def test_it_lists_every_guest_and_host_and_nobody_else(
+    async def test_it_lists_every_guest_host_and_coordinator_and_no_admin(
         self, client: httpx.AsyncClient, coordinator: SignedInUser
     ) -> None:
         guest = await make_user(Role.GUEST, first_name="Gus", last_name="Guest")
         host = await make_user(Role.HOST, first_name="Hal", last_name="Host")
         await make_user(Role.ADMIN)
         page = await dashboard(client, coordinator)
-        assert page["total"] == 2
-        assert {i["userId"] for i in page["items"]} == {guest.id, host.id}
+        assert page["total"] == 3
+        assert {i["userId"] for i in page["dashboardItems"]} == {guest.id, host.id, coordinator.id}
         item = item_of(page, guest.id)
+        assert item["id"] == guest.id
         assert item["userName"] == "Gus Guest"
-        assert item["userType"] == "guest"
+        assert item["userType"] == "GUEST"
         assert item["caseStatus"] == "new"
         assert item["coordinatorId"] is None
         assert item["coordinatorName"] is None
         assert item["notes"] is None
         assert item["profileStatus"] == "new"
         assert datetime.fromisoformat(item["lastUpdated"]).tzinfo is not None
-        assert item_of(page, host.id)["userType"] == "host"
+        assert item_of(page, host.id)["userType"] == "HOST"
+        assert item_of(page, coordinator.id)["userType"] == "COORDINATOR"
 
     async def test_a_sign_up_gets_a_case_at_once(
         self, client: httpx.AsyncClient, coordinator: SignedInUser
@@ -82,7 +84,7 @@ class TestDashboard:
         signup = await client.post("/api/auth/signup", json=body)
         assert signup.status_code == 201, signup.text
         item = item_of(await dashboard(client, coordinator), signup.json()["user"]["id"])
-        assert (item["userType"], item["caseStatus"]) == ("host", "new")
+        assert (item["userType"], item["caseStatus"]) == ("HOST", "new")
 
     async def test_filters_by_user_type_case_status_and_mine(
         self, client: httpx.AsyncClient, coordinator: SignedInUser
@@ -104,17 +106,17 @@ class TestDashboard:
         )
 
         only_guests = await dashboard(client, coordinator, "?userType=guest")
-        assert {i["userId"] for i in only_guests["items"]} == {g.id for g in guests}
+        assert {i["userId"] for i in only_guests["dashboardItems"]} == {g.id for g in guests}
         approved = await dashboard(client, coordinator, "?caseStatus=approved")
-        assert [i["userId"] for i in approved["items"]] == [guests[0].id]
+        assert [i["userId"] for i in approved["dashboardItems"]] == [guests[0].id]
         mine = await dashboard(client, coordinator, "?mine=true")
-        assert {i["userId"] for i in mine["items"]} == {guests[1].id, host.id}
+        assert {i["userId"] for i in mine["dashboardItems"]} == {guests[1].id, host.id}
         mine_guests = await dashboard(
             client, coordinator, "?mine=true&userType=guest&caseStatus=new"
         )
-        assert [i["userId"] for i in mine_guests["items"]] == [guests[1].id]
-        assert (await dashboard(client, coordinator, "?mine=false"))["total"] == 4
-        for bad in ("?userType=coordinator", "?caseStatus=lost", "?limit=101", "?offset=-1"):
+        assert [i["userId"] for i in mine_guests["dashboardItems"]] == [guests[1].id]
+        assert (await dashboard(client, coordinator, "?mine=false"))["total"] == 5
+        for bad in ("?userType=admin", "?caseStatus=lost", "?limit=1001", "?offset=-1"):
             response = await client.get(f"{DASHBOARD}{bad}", headers=coordinator.headers)
             assert_error(response, 422, "ValidationError")
 
@@ -127,14 +129,14 @@ class TestDashboard:
             f"{CASES}/{people[0].id}", json={"notes": "called"}, headers=coordinator.headers
         )
         first_page = await dashboard(client, coordinator, "?limit=2")
-        assert first_page["total"] == 5
-        assert first_page["limit"] == 2
-        assert len(first_page["items"]) == 2
-        assert first_page["items"][0]["userId"] == people[0].id
+        assert first_page["total"] == 6  # five guests and the coordinator
+        assert len(first_page["dashboardItems"]) == 2
+        assert first_page["dashboardItems"][0]["userId"] == people[0].id
         rest = await dashboard(client, coordinator, "?limit=2&offset=2")
         last = await dashboard(client, coordinator, "?limit=2&offset=4")
-        seen = [i["userId"] for page in (first_page, rest, last) for i in page["items"]]
-        assert sorted(seen) == sorted(p.id for p in people)
+        seen = [i["userId"] for page in (first_page, rest, last) for i in page["dashboardItems"]]
+        assert seen[-1] == coordinator.id  # coordinators come after every case
+        assert sorted(seen) == sorted([*(p.id for p in people), coordinator.id])
 
     async def test_a_guest_whose_case_is_missing_is_listed_as_new(
         self, client: httpx.AsyncClient, coordinator: SignedInUser
@@ -152,8 +154,8 @@ class TestDashboard:
         stray = str(uuid4())
         await cases.open_case(stray, Role.GUEST)  # a case whose user no longer exists
         page = await dashboard(client, coordinator)
-        assert [i["userId"] for i in page["items"]] == [guest.id]
-        assert page["total"] == 1
+        assert [i["userId"] for i in page["dashboardItems"]] == [guest.id, coordinator.id]
+        assert page["total"] == 2
 
     async def test_a_role_change_moves_the_case_with_the_user(
         self, client: httpx.AsyncClient, coordinator: SignedInUser
@@ -168,7 +170,11 @@ class TestDashboard:
             f"/api/users/{other.id}/role", json={"role": "coordinator"}, headers=admin.headers
         )
         page = await dashboard(client, coordinator)
-        assert [(i["userId"], i["userType"]) for i in page["items"]] == [(guest.id, "host")]
+        assert {(i["userId"], i["userType"]) for i in page["dashboardItems"]} == {
+            (guest.id, "HOST"),
+            (other.id, "COORDINATOR"),
+            (coordinator.id, "COORDINATOR"),
+        }
 
     async def test_a_users_deletion_takes_their_case_off(
         self, client: httpx.AsyncClient, coordinator: SignedInUser
@@ -176,7 +182,7 @@ class TestDashboard:
         guest = await make_user(Role.GUEST)
         admin = await signed_in(client, Role.ADMIN)
         await client.delete(f"/api/users/{guest.id}", headers=admin.headers)
-        assert (await dashboard(client, coordinator))["total"] == 0
+        assert (await dashboard(client, coordinator, "?userType=GUEST"))["total"] == 0
 
 
 class TestUpdateCase:
@@ -301,7 +307,7 @@ class TestHosts:
         await make_user(Role.GUEST, first_name="Hal", last_name="Guest")
         page = (await client.get("/api/hosts", headers=coordinator.headers)).json()
         assert page["total"] == 2
-        assert {u["role"] for u in page["items"]} == {"host"}
+        assert {u["role"]["type"] for u in page["items"]} == {"host"}
         found = (await client.get("/api/hosts?q=harb", headers=coordinator.headers)).json()
         assert [u["id"] for u in found["items"]] == [hal.id]
         paged = (

@@ -224,7 +224,9 @@ class TestOpenApi:
                 assert operation.get("summary"), where
                 assert operation.get("description"), where
                 error_ref = operation["responses"]["500"]["content"]["application/json"]
-                assert error_ref["schema"]["$ref"].endswith("/ErrorResponse"), where
+                assert error_ref["schema"]["$ref"].endswith(
+                    ("/ErrorResponse", "/ErrorWithItems")
+                ), where
 
     async def test_docs_pages_load_assets_from_the_app_not_a_cdn(
         self, client: httpx.AsyncClient

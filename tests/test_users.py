@@ -124,7 +124,7 @@ class TestUserManagement:
         response = await client.patch(
             f"/api/users/{user.id}/role", json={"role": "coordinator"}, headers=admin.headers
         )
-        assert response.json()["role"] == "coordinator"
+        assert response.json()["role"] == {"type": "coordinator"}
         assert_error(
             await client.patch(
                 "/api/users/nobody/role", json={"role": "host"}, headers=admin.headers

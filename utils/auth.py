@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from config.settings import active_settings
-from models.auth import Invite, SignUp
+from models.auth import Invite, NewPasswordChallenge, SignUp
 from models.commons import new_id
 from models.users import Role, User, UserStatus
 from utils import cases, codes, email, passwords, rate_limits, tokens, users
@@ -167,7 +167,7 @@ async def invite(inviter: User, body: Invite) -> User:
     return user
 
 
-async def confirm_invite(address: str, code: str, client: str | None) -> str:
+async def confirm_invite(address: str, code: str, client: str | None) -> NewPasswordChallenge:
     """Accept the invitation code; returns a short-lived session for choosing a password."""
     await rate_limits.check_auth_attempt(address, client)
     user = await users.find_by_email(address)
@@ -175,19 +175,27 @@ async def confirm_invite(address: str, code: str, client: str | None) -> str:
         raise InvalidCode()
     await codes.consume_code(codes.Purpose.INVITE, user.id, code)
     settings = active_settings()
-    return tokens.create_token(
+    session = tokens.create_token(
         settings, user.id, new_id(), NEW_PASSWORD_SESSION_LIFETIME, kind=tokens.NEW_PASSWORD
     )
+    return NewPasswordChallenge(session=session, user_id=user.id)
 
 
-async def complete_invite(session: str, password: str) -> SignedInSession:
-    """Set the invited user's first password (once) and sign them in."""
+async def complete_invite(
+    session: str, password: str, user_id: str | None = None
+) -> SignedInSession:
+    """Set the invited user's first password (once) and sign them in.
+
+    `user_id`, when sent (the web app sends the one from its redirect), must be the session's.
+    """
     try:
         claims = tokens.verify_token(active_settings(), session, kind=tokens.NEW_PASSWORD)
     except InvalidToken as exc:
         raise InvalidCode("This session is not valid; confirm the invitation again.") from exc
     except TokenExpired as exc:
         raise InvalidCode("This session has expired; ask for a new invitation.") from exc
+    if user_id is not None and user_id != claims.user_id:
+        raise InvalidCode("This session belongs to another invitation.")
     passwords.check_policy(password)
     password_hash = await passwords.hash_password(password)
     if not await users.set_password(

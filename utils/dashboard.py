@@ -1,4 +1,5 @@
-"""The coordinator dashboard: cases joined with their users and intake profiles.
+"""The coordinator dashboard: cases joined with their users and intake profiles, then the
+coordinators (who have no case) as rows of their own.
 
 Touches no collection itself: cases come from utils.cases, people from utils.users and profile
 statuses from utils.intake.
@@ -7,8 +8,7 @@ statuses from utils.intake.
 import logging
 from typing import Any
 
-from models.cases import CaseStatus, CaseUpdate, DashboardItem
-from models.commons import Page
+from models.cases import CaseStatus, CaseUpdate, Dashboard, DashboardItem, DashboardUserType
 from models.intake import ProfileStatus
 from models.users import Role, User
 from utils import cases, intake, users
@@ -17,6 +17,8 @@ from utils.errors import UserNotFound, ValidationFailed
 log = logging.getLogger("hosthome.dashboard")
 
 STAFF_ROLES = (Role.COORDINATOR, Role.ADMIN)
+# The web app reads every row at once and pages itself; a request without `limit` gets this many.
+MAX_DASHBOARD_ROWS = 1000
 
 
 async def reconcile_cases() -> None:
@@ -53,9 +55,10 @@ def _item(
 ) -> DashboardItem:
     coordinator = people.get(case.get("coordinator_id") or "")
     return DashboardItem(
+        id=person.id,
         user_id=person.id,
         user_name=users.display_name(person),
-        user_type=person.role,
+        user_type=DashboardUserType(str(person.role).upper()),
         case_status=CaseStatus(case.get("case_status", CaseStatus.NEW)),
         coordinator_id=case.get("coordinator_id"),
         coordinator_name=users.display_name(coordinator) if coordinator else None,
@@ -76,30 +79,65 @@ async def _items(documents: list[dict[str, Any]]) -> list[DashboardItem]:
     return [_item(d, people[d["_id"]], people, statuses) for d in documents if d["_id"] in people]
 
 
+def _coordinator_item(person: User) -> DashboardItem:
+    """A coordinator's row: no case, so no status, coordinator, notes or profile."""
+    return DashboardItem(
+        id=person.id,
+        user_id=person.id,
+        user_name=users.display_name(person),
+        user_type=DashboardUserType.COORDINATOR,
+        case_status=None,
+        coordinator_id=None,
+        coordinator_name=None,
+        last_updated=person.updated_at,
+        notes=None,
+        profile_status=None,
+    )
+
+
 async def list_dashboard(
     caller: User,
     *,
-    user_type: Role | None = None,
+    user_type: DashboardUserType | None = None,
     case_status: CaseStatus | None = None,
     mine: bool = False,
-    limit: int = 20,
+    limit: int | None = None,
     offset: int = 0,
-) -> Page[DashboardItem]:
-    """A page of every guest's and host's case, most recently changed first.
+) -> Dashboard:
+    """Every guest's and host's case, most recently changed first, then every coordinator,
+    newest first; `limit` rows from `offset` (without `limit`, up to MAX_DASHBOARD_ROWS).
 
-    `mine` keeps the cases assigned to the caller.
+    `mine` keeps the cases assigned to the caller. Coordinators have no case, so `caseStatus` and
+    `mine` leave them out.
     """
-    await reconcile_cases()
-    documents, total = await cases.list_cases(
-        user_types=[user_type] if user_type else list(cases.CASE_ROLES),
-        case_status=case_status,
-        coordinator_id=caller.id if mine else None,
-        limit=limit,
-        offset=offset,
-    )
-    return Page[DashboardItem](
-        items=await _items(documents), total=total, limit=limit, offset=offset
-    )
+    limit = min(limit or MAX_DASHBOARD_ROWS, MAX_DASHBOARD_ROWS)
+    case_types = [r for r in cases.CASE_ROLES if user_type in (None, str(r).upper())]
+    with_coordinators = user_type in (None, DashboardUserType.COORDINATOR)
+    with_coordinators = with_coordinators and case_status is None and not mine
+    items: list[DashboardItem] = []
+    total = 0
+    if case_types:
+        await reconcile_cases()
+        documents, total = await cases.list_cases(
+            user_types=case_types,
+            case_status=case_status,
+            coordinator_id=caller.id if mine else None,
+            limit=limit,
+            offset=offset,
+        )
+        items = await _items(documents)
+    if with_coordinators:
+        # Coordinators come after every case: their page starts where the cases ran out.
+        room = limit - len(items)
+        if room > 0:
+            page = await users.list_users(
+                role=Role.COORDINATOR, limit=room, offset=max(0, offset - total)
+            )
+            items += [_coordinator_item(person) for person in page.items]
+            total += page.total
+        else:
+            total += await users.count_with_roles([Role.COORDINATOR])
+    return Dashboard(dashboard_items=items, total=total)
 
 
 async def _case_user(user_id: str) -> User:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import aiosmtplib
 
+from config.links import api_link
 from config.settings import Settings, active_settings
 from models.commons import new_id
 
@@ -63,9 +64,10 @@ def _write_eml(directory: Path, message: EmailMessage) -> Path:
     return path
 
 
-def _link(path: str) -> str:
-    base = active_settings().FRONTEND_URL
-    return f"\n\nOr open {base.rstrip('/')}{path}" if base else ""
+def _link(path: str, **query: str) -> str:
+    # The link opens an API route, which redirects the browser to the web app's page.
+    url = api_link(path, **query)
+    return f"\n\nOr open {url}" if url else ""
 
 
 async def send_confirmation_code(to: str, first_name: str, code: str) -> None:
@@ -74,7 +76,7 @@ async def send_confirmation_code(to: str, first_name: str, code: str) -> None:
         to,
         "Confirm your e-mail address",
         f"Hello {first_name},\n\nYour confirmation code is {code}. It is valid for 24 hours."
-        + _link(f"/signup/confirm?email={to}&code={code}"),
+        + _link("/api/auth/signup/confirm", email=to, code=code),
     )
 
 
@@ -84,8 +86,8 @@ async def send_password_reset_code(to: str, first_name: str, code: str) -> None:
         to,
         "Reset your password",
         f"Hello {first_name},\n\nYour password reset code is {code}. It is valid for 24 hours."
-        " If you did not ask for it, you can ignore this message."
-        + _link(f"/forgot-password/confirm?email={to}&code={code}"),
+        # No link: the web app's reset pages take no code from a URL (they ask for it).
+        " If you did not ask for it, you can ignore this message.",
     )
 
 
@@ -96,7 +98,7 @@ async def send_invitation(to: str, first_name: str, code: str, role: str) -> Non
         "You are invited to the Host Home Program",
         f"Hello {first_name},\n\nYou have been invited to join the Host Home Program as a {role}."
         f" Your invitation code is {code}; use it to choose your password within 24 hours."
-        + _link(f"/invite?email={to}&code={code}"),
+        + _link("/api/auth/confirm-invite", email=to, code=code),
     )
 
 

@@ -280,6 +280,14 @@ class InternalError(APIError):
     message = "Something went wrong on our side."
 
 
+class NotImplementedFeature(APIError):
+    """501 NotImplemented: the route exists for a client that calls it, but cannot work here."""
+
+    status_code = 501
+    code = "NotImplemented"
+    message = "This is not available on this server."
+
+
 class DatabaseUnavailable(APIError):
     """503 DatabaseUnavailable."""
 
@@ -302,6 +310,7 @@ GENERIC_BY_STATUS: dict[int, type[APIError]] = {
     422: ValidationFailed,
     429: TooManyRequests,
     500: InternalError,
+    501: NotImplementedFeature,
     503: DatabaseUnavailable,
 }
 
