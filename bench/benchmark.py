@@ -4,11 +4,17 @@
     ./run.sh python -m bench.benchmark --quick         # a short smoke run
 
 Starts `gunicorn app:app -c config/gunicorn_conf.py` (the Procfile's command) on loopback with the
-embedded store, and `bench.bare_app` under the same settings; drives both with wrk; prints
-requests per second, p50 and p99 per route and the ratio to the bare route; /api/health while 20
-sign-ins run at once; list and search latency as the data grows (in process, on the embedded
-store); and, with --soak, a bounded mixed load with resident-memory samples. The tables go to
-bench/results/latest.md and the growth curve to bench/results/growth.png.
+embedded store, and `bench.bare_app` under the same settings, both at once; drives them with wrk in
+interleaved runs (bare, a route, bare, the next route, ..., bare; at least three rounds), so that
+each route's ratio to bare is taken against the bare runs just before and after it, and prints per
+route the median requests per second, p50 and p99, and the median ratio with its min–max over the
+rounds: on a shared machine the spread says whether a change is larger than the noise. Then
+/api/health while 20 sign-ins run at once; list and search cost as the data grows (in process, on
+the embedded store, in CPU time, each also as a multiple of the cheapest read of the same events:
+one `find` pass with a one-field projection, measured alongside); and, with --soak, a bounded
+mixed load with resident-memory samples. The tables go to bench/results/latest.md and the growth
+curve to bench/results/growth.png (with --quick, to a scratch folder: a smoke run's figures are
+not the project's).
 """
 
 import argparse
@@ -25,14 +31,16 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 from matplotlib import pyplot as plt
 
+from config.db import db
 from config.main import create_app
 from config.settings import Settings
 from models.events import EventCreate
@@ -137,6 +145,48 @@ def wrk(url: str, duration: float, connections: int, script: str | None = None) 
     }
 
 
+Case = tuple[str, str, str | None, int | None]  # (name, url, wrk script, connections if not all)
+
+
+def interleaved(
+    bare_url: str, cases: list[Case], rounds: int, duration: float, connections: int
+) -> tuple[list[dict[str, float]], dict[str, list[dict[str, float]]]]:
+    """wrk runs in the order bare, case 1, bare, case 2, bare, ..., for `rounds` rounds.
+
+    Every case run sits between two bare runs, and each result gets the key `ratio`: its
+    requests/s over the mean of those two, so a slow spell of the machine weighs on both sides of
+    the ratio. Returns the bare runs and each case's runs (one per round).
+    """
+    bare_runs = [wrk(bare_url, duration, connections)]
+    runs: dict[str, list[dict[str, float]]] = {name: [] for name, *_ in cases}
+    for round_number in range(rounds):
+        for name, url, script, own_connections in cases:
+            result = wrk(url, duration, own_connections or connections, script)
+            bare_runs.append(wrk(bare_url, duration, connections))
+            result["ratio"] = result["rps"] / statistics.mean(run["rps"] for run in bare_runs[-2:])
+            runs[name].append(result)
+            print(
+                f"  round {round_number + 1} {name}: {result['rps']:.0f} req/s,"
+                f" {result['ratio']:.2f} of bare",
+                flush=True,
+            )
+    return bare_runs, runs
+
+
+def summary_row(name: str, results: list[dict[str, float]]) -> str:
+    """A table row: medians over the rounds, the ratio's min–max, and every non-2xx answer."""
+    ratios = [r.get("ratio", 1.0) for r in results]
+
+    def median(key: str) -> float:
+        return statistics.median(r[key] for r in results)
+
+    return (
+        f"| {name} | {median('rps'):.0f} | {median('p50'):.2f} | {median('p99'):.2f} |"
+        f" {statistics.median(ratios):.2f} | {min(ratios):.2f}–{max(ratios):.2f} |"
+        f" {len(results)} | {sum(r['non2xx'] for r in results):.0f} |"
+    )
+
+
 def _lua(
     method: str = "GET", body: dict[str, object] | None = None, token: str | None = None
 ) -> str:
@@ -221,9 +271,61 @@ def health_during_signins(base: str, duration: float) -> tuple[dict[str, float],
     return asyncio.run(run()), timings
 
 
+GROWTH_CASES = (
+    ("events_list", "/api/events?limit=20"),
+    ("events_search", "/api/events?q=orientation%2042&limit=20"),
+    ("events_near", "/api/events?lat=25.8&lon=-80.2&radiusKm=5&limit=20"),
+)
+
+
 def growth(sizes: list[int]) -> list[dict[str, float]]:
-    """List and search latency on the embedded store as the data grows (in process)."""
+    """List and search cost on the embedded store as the data grows (in process, CPU ms), each
+    also as a multiple of the cheapest read of the same events measured alongside it."""
     return asyncio.run(_growth(sizes))
+
+
+async def _cpu_ms(work: Awaitable[Any]) -> float:
+    """CPU milliseconds of awaiting `work` (in process, all of it is this process's work)."""
+    started = time.process_time()
+    await work
+    return (time.process_time() - started) * 1000
+
+
+async def _cheapest_read() -> None:
+    """The floor under any list: one `find` pass over every event with a one-field projection."""
+    await db.collection("events").find({}, {"_id": 1}).to_list(None)
+
+
+async def _growth_row(
+    http: httpx.AsyncClient, headers: dict[str, str], repetitions: int
+) -> dict[str, float]:
+    """Median CPU ms of the cheapest read and of each list, and each list's multiple of it.
+
+    Interleaved: each repetition measures the cheapest read and then every list, and a list's
+    multiple is taken within its repetition, so a slow spell weighs on both sides.
+    """
+
+    async def fetch(url: str) -> None:
+        (await http.get(url, headers=headers)).raise_for_status()
+
+    samples: dict[str, list[float]] = {"cheapest_read": []}
+    samples.update({name: [] for name, _ in GROWTH_CASES})
+    multiples: dict[str, list[float]] = {name: [] for name, _ in GROWTH_CASES}
+    await _cheapest_read()  # warm-up: the first call of each pays for one-off work
+    for _, url in GROWTH_CASES:
+        await fetch(url)
+    for _ in range(repetitions):
+        floor = await _cpu_ms(_cheapest_read())
+        samples["cheapest_read"].append(floor)
+        for name, url in GROWTH_CASES:
+            samples[name].append(await _cpu_ms(fetch(url)))
+            multiples[name].append(samples[name][-1] / floor)
+    row = {name: statistics.median(values) for name, values in samples.items()}
+    for name, values in multiples.items():
+        row[f"{name}_x"] = statistics.median(values)
+        row[f"{name}_x_min"] = min(values)
+        row[f"{name}_x_max"] = max(values)
+    return row
 
 
 async def _growth(sizes: list[int]) -> list[dict[str, float]]:
@@ -247,22 +349,15 @@ async def _growth(sizes: list[int]) -> list[dict[str, float]]:
                 token = (await http.post("/api/auth/signin", json=signin)).json()["token"]
                 headers = {"Authorization": f"Bearer {token}"}
                 row: dict[str, float] = {"size": size, "seed_s": seeded}
-                for name, url in (
-                    ("events_list", "/api/events?limit=20"),
-                    ("events_search", "/api/events?q=orientation%2042&limit=20"),
-                    ("events_near", "/api/events?lat=25.8&lon=-80.2&radiusKm=5&limit=20"),
-                ):
-                    samples = []
-                    for _ in range(5 if size < 100_000 else 3):
-                        began = time.perf_counter()
-                        response = await http.get(url, headers=headers)
-                        samples.append((time.perf_counter() - began) * 1000)
-                        response.raise_for_status()
-                    row[name] = statistics.median(samples)
+                row.update(await _growth_row(http, headers, 5 if size < 100_000 else 3))
                 rows.append(row)
         print(
             f"  growth {size:>7}: "
-            + ", ".join(f"{k} {v:.1f}" for k, v in row.items() if k != "size"),
+            + ", ".join(
+                f"{k} {v:.1f}"
+                for k, v in row.items()
+                if k != "size" and not k.endswith(("min", "max"))
+            ),
             flush=True,
         )
     return rows
@@ -276,13 +371,14 @@ def plot(rows: list[dict[str, float]], path: Path) -> None:
         ("events_list", "GET /api/events"),
         ("events_search", "GET /api/events?q="),
         ("events_near", "GET /api/events?lat=&lon=&radiusKm="),
+        ("cheapest_read", "cheapest read: one find pass, one-field projection"),
     ):
         axis.plot(sizes, [r[key] for r in rows], marker="o", label=label)
     axis.set_xscale("log")
     axis.set_yscale("log")
     axis.set_xlabel("documents in the collection")
-    axis.set_ylabel("median latency (ms)")
-    axis.set_title("List and search latency vs data size (embedded store)")
+    axis.set_ylabel("median CPU time per request (ms)")
+    axis.set_title("List and search cost vs data size (embedded store)")
     axis.grid(True, which="both", alpha=0.3)
     axis.legend()
     figure.tight_layout()
@@ -358,17 +454,30 @@ def soak(
     }
 
 
+def _shown(path: Path) -> Path:
+    """A path as the report shows it: relative to the project when inside it."""
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+
+
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=float, default=10, help="seconds per wrk run")
+    parser.add_argument("--duration", type=float, default=5, help="seconds per wrk run")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="interleaved rounds per route (at least 3)"
+    )
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument(
         "--sizes", default="1000,10000,100000", help="data sizes for the growth curve"
     )
     parser.add_argument("--soak", type=int, default=120, help="seconds of mixed load (0 to skip)")
-    parser.add_argument("--quick", action="store_true", help="3 s runs, sizes 100,1000, 20 s soak")
+    parser.add_argument(
+        "--quick", action="store_true", help="3 s runs, 3 rounds, sizes 100,1000, 20 s soak"
+    )
     parser.add_argument("--soak-only", action="store_true", help="only the soak")
-    return parser.parse_args()
+    args = parser.parse_args()
+    if args.rounds < 3:
+        parser.error("--rounds must be at least 3: fewer give no spread worth the name")
+    return args
 
 
 def soak_only(seconds: int) -> None:
@@ -384,10 +493,12 @@ def main() -> None:
     """Run everything and print the tables."""
     args = _arguments()
     if args.quick:
-        args.duration, args.sizes, args.soak = 3, "100,1000", 20
+        args.duration, args.rounds, args.sizes, args.soak = 3, 3, "100,1000", 20
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
-    RESULTS.mkdir(parents=True, exist_ok=True)
+    # A smoke run's figures are not the project's figures: they go to a scratch folder.
+    results = Path(tempfile.gettempdir()) / "hosthome-bench-quick" if args.quick else RESULTS
+    results.mkdir(parents=True, exist_ok=True)
     if args.soak_only:
         soak_only(args.soak or 120)
         return
@@ -395,30 +506,49 @@ def main() -> None:
     report: list[str] = [
         f"# Benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         "",
-        f"`{command}` on {os.cpu_count()} cores; wrk -t2 -c{args.connections}"
-        f" -d{int(args.duration)}s; one gunicorn worker each.",
+        f"`{command}` on {os.cpu_count()} cores (load average before:"
+        f" {os.getloadavg()[0]:.1f}); wrk -t2 -c{args.connections} -d{int(args.duration)}s;"
+        f" one gunicorn worker each; {args.rounds} interleaved rounds.",
         "",
     ]
 
     with tempfile.TemporaryDirectory() as tmp:
-        with gunicorn("bench.bare_app:app", Path(tmp) / "bare.log") as (bare_base, _):
-            bare = wrk(f"{bare_base}/hello", args.duration, args.connections)
-        print(f"bare FastAPI GET /hello: {bare['rps']:.0f} req/s", flush=True)
-
         log_path = Path(tmp) / "app.log"
-        with gunicorn("app:app", log_path) as (base, master):
+        with (
+            gunicorn("bench.bare_app:app", Path(tmp) / "bare.log") as (bare_base, _),
+            gunicorn("app:app", log_path) as (base, master),
+        ):
             token = _prepare(base)
-            rows = [("bare FastAPI GET /hello", bare)]
-            cases = [
-                ("GET /api/health", f"{base}/api/health", None),
-                ("GET /api/users/current", f"{base}/api/users/current", _lua(token=token)),
-                ("GET /api/housing-orgs", f"{base}/api/housing-orgs", _lua(token=token)),
-                ("GET /api/events?q=orientation", f"{base}/api/events?q=orientation", None),
-                ("POST /api/events", f"{base}/api/events", _lua("POST", _event_body(1), token)),
+            reads: list[Case] = [
+                ("GET /api/health", f"{base}/api/health", None, None),
+                ("GET /api/users/current", f"{base}/api/users/current", _lua(token=token), None),
+                ("GET /api/housing-orgs", f"{base}/api/housing-orgs", _lua(token=token), None),
+                # Slow enough that 50 connections queue for seconds and a short run completes
+                # next to nothing (every queued request finishes near the end): 10 connections.
+                (
+                    "GET /api/events?q=orientation (10 connections)",
+                    f"{base}/api/events?q=orientation",
+                    None,
+                    10,
+                ),
             ]
-            for name, url, script in cases:
-                rows.append((name, wrk(url, args.duration, args.connections, script)))
-                print(f"{name}: {rows[-1][1]['rps']:.0f} req/s", flush=True)
+            bare_url = f"{bare_base}/hello"
+            bare_runs, runs = interleaved(
+                bare_url, reads, args.rounds, args.duration, args.connections
+            )
+            # Writes last, in their own rounds: the events they add would slow later rounds of
+            # the word search and widen its spread.
+            write: Case = (
+                "POST /api/events",
+                f"{base}/api/events",
+                _lua("POST", _event_body(1), token),
+                None,
+            )
+            more_bare, write_runs = interleaved(
+                bare_url, [write], args.rounds, args.duration, args.connections
+            )
+            bare_runs += more_bare
+            runs.update(write_runs)
             alone = wrk(f"{base}/api/health", args.duration, 10)
             during, signin_ms = health_during_signins(base, args.duration)
         soak_result = None
@@ -430,15 +560,16 @@ def main() -> None:
                 soak_result = soak(base, master, token, args.soak, soak_log)
 
     report += [
-        "| route | req/s | p50 ms | p99 ms | vs bare | non-2xx |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| route | req/s | p50 ms | p99 ms | vs bare | vs bare min–max | runs | non-2xx |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        summary_row("bare FastAPI GET /hello", bare_runs),
+        *(summary_row(name, results) for name, results in runs.items()),
+        "",
+        "Medians over the rounds; each run's ratio is to the mean of the bare runs just before"
+        " and after it.",
     ]
-    for name, result in rows:
-        report.append(
-            f"| {name} | {result['rps']:.0f} | {result['p50']:.2f} | {result['p99']:.2f} | "
-            f"{result['rps'] / bare['rps']:.2f} | {result['non2xx']:.0f} |"
-        )
     report += [
+        "",
         "",
         "| /api/health, 10 connections | p50 ms | p99 ms |",
         "|---|---:|---:|",
@@ -452,20 +583,28 @@ def main() -> None:
 
     sizes = [int(s) for s in args.sizes.split(",")]
     growth_rows = growth(sizes)
-    plot(growth_rows, RESULTS / "growth.png")
+    plot(growth_rows, results / "growth.png")
     report += [
-        "| events | GET /api/events ms | ?q= (words) ms | ?lat=&lon=&radiusKm=5 ms |",
-        "|---:|---:|---:|---:|",
+        "| events | cheapest read ms | GET /api/events ms (×) | ?q= (words) ms (×)"
+        " | ?lat=&lon=&radiusKm=5 ms (×) |",
+        "|---:|---:|---:|---:|---:|",
     ]
     for row in growth_rows:
+        cells = [
+            f"{row[name]:.1f} ({row[f'{name}_x']:.1f}×, {row[f'{name}_x_min']:.1f}–"
+            f"{row[f'{name}_x_max']:.1f})"
+            for name, _ in GROWTH_CASES
+        ]
         report.append(
-            f"| {int(row['size'])} | {row['events_list']:.1f} | {row['events_search']:.1f}"
-            f" | {row['events_near']:.1f} |"
+            f"| {int(row['size'])} | {row['cheapest_read']:.1f} | " + " | ".join(cells) + " |"
         )
     report += [
         "",
-        "Growth measured in process on the embedded store (median of 5 requests);"
-        " plot: bench/results/growth.png.",
+        "Growth measured in process on the embedded store, in CPU time per request (median of 5"
+        " interleaved repetitions, 3 at 100,000). The cheapest read is one `find` pass over every"
+        " event with a one-field projection, measured in each repetition; (×) is each list's"
+        " cost as a multiple of it (median, min–max over the repetitions). Plot:"
+        f" {_shown(results / 'growth.png')}.",
         "",
     ]
     if soak_result:
@@ -475,8 +614,8 @@ def main() -> None:
             for k, v in soak_result.items()
         ]
     text = "\n".join(report) + "\n"
-    (RESULTS / "latest.md").write_text(text, encoding="utf-8")
-    print("\n" + text)
+    (results / "latest.md").write_text(text, encoding="utf-8")
+    print("\n" + text + f"\nWritten to {results / 'latest.md'} and {results / 'growth.png'}.")
 
 
 if __name__ == "__main__":

@@ -44,6 +44,8 @@ INDEXES: dict[str, list[IndexModel]] = {
     "users": [
         IndexModel([("email_lower", ASCENDING)], unique=True, name="email_lower_unique"),
         IndexModel([("role", ASCENDING), ("created_at", DESCENDING)], name="role_created"),
+        # The users list without a role filter (newest first).
+        IndexModel([("created_at", DESCENDING), ("_id", ASCENDING)], name="created"),
         IndexModel([("saved_event_ids", ASCENDING)], name="saved_events"),
     ],
     "verification_codes": [
@@ -188,6 +190,9 @@ class Database:
         self.client: Any = None
         self.database: Any = None
         self.embedded = True
+        # Whether the store answers MongoDB's geo operators ($geoWithin): a real server does,
+        # the embedded store (mongomock) does not. The one place that choice is made.
+        self.geo_operators = False
         self.name = ""
         self.guard = _Guard(embedded=True, timeout_seconds=5.0)
 
@@ -195,6 +200,7 @@ class Database:
         """Create the client (lazily connecting; no I/O happens here)."""
         self.name = database_name or settings.MONGO_DB_NAME
         self.embedded = settings.embedded
+        self.geo_operators = not settings.embedded
         self.guard = _Guard(settings.embedded, settings.DB_TIMEOUT_MS / 1000)
         if settings.embedded:
             from mongomock_motor import AsyncMongoMockClient  # pylint: disable=import-outside-toplevel
@@ -241,13 +247,18 @@ class Database:
         One process normally runs one app; restoring lets a test run a second, differently
         configured app without disturbing the first.
         """
-        saved = (self.client, self.database, self.embedded, self.name, self.guard)
+        saved = (
+            self.client, self.database, self.embedded, self.geo_operators, self.name, self.guard
+        )  # fmt: skip
         self.connect(settings, database_name)
         try:
             yield
         finally:
             self.close()
-            self.client, self.database, self.embedded, self.name, self.guard = saved
+            (
+                self.client, self.database, self.embedded, self.geo_operators, self.name,
+                self.guard,
+            ) = saved  # fmt: skip
 
 
 def _real_client(settings: Settings) -> Any:

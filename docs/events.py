@@ -23,9 +23,10 @@ LIST_DESCRIPTION = """
   that great-circle distance of the point, **sorted by distance** (each with `distanceKm`).
 
 Without a point, events come soonest first. Paginated with `limit` and `offset`; `total` counts all
-matches. The distance search narrows candidates with a bounding box on the stored coordinates and
-then measures the exact (haversine) distance, so it answers the same on every database (at most
-5000 candidates are examined per search; narrow the radius or add filters in very dense areas).
+matches. The distance search narrows candidates (with the 2dsphere index on MongoDB, a bounding box
+on the embedded store) and then measures the exact (haversine) distance, so it answers the same on
+every database (at most 5000 candidates are examined per search; narrow the radius or add filters
+in very dense areas).
 """
 
 GET_SUMMARY = "Get an event"

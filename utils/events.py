@@ -6,10 +6,12 @@ attending, fewer attendees than the capacity", so no number of simultaneous requ
 an event. The status (`active`, `ongoing`, `ended`, `cancelled`) is derived from the clock whenever
 an event is read; nothing is ever written on a read.
 
-Distance search stays portable (the embedded store has no geo operators): a bounding box on the
-stored GeoJSON coordinates narrows the candidates in the query, the exact great-circle (haversine)
-distance is computed here, events outside the radius are dropped, the rest sorted by distance and
-only then paginated, so `total` is exact.
+Distance search narrows the candidates in the query, then computes the exact great-circle
+(haversine) distance here, drops events outside the radius, sorts the rest by distance and only
+then paginates, so `total` is exact. On a real server the narrowing is `$geoWithin` a
+`$centerSphere` (served by the 2dsphere index); the embedded store has no geo operators, so there
+it is a bounding box on the stored GeoJSON coordinates. Both narrowings keep every event within the
+radius, so the exact distance makes the answers the same; `db.geo_operators` picks one.
 """
 
 import asyncio
@@ -52,8 +54,13 @@ log = logging.getLogger("hosthome.events")
 
 STAFF = (Role.COORDINATOR, Role.ADMIN)
 EARTH_RADIUS_KM = 6371.0088
-# A distance search examines at most this many candidates from its bounding box.
+# A distance search examines at most this many candidates from its bounding box or circle.
 MAX_DISTANCE_CANDIDATES = 5000
+# Widens the server's $centerSphere a hair, so rounding there never drops an event that the exact
+# distance here keeps (about 6 mm on the earth).
+GEO_MARGIN_RADIANS = 1e-9
+# The order of the discovery list (and of the distance candidates): served by `discovery_sorted`.
+DISCOVERY_ORDER = [("starts_at", 1), ("_id", 1)]
 # Optimistic retries of an edit that raced with another edit of the same event.
 EDIT_ATTEMPTS = 3
 
@@ -216,9 +223,23 @@ def bounding_box(lat: float, lon: float, radius_km: float) -> list[dict[str, Any
     return conditions
 
 
-async def list_events(filters: EventFilters, *, limit: int = 20, offset: int = 0) -> Page[Event]:
-    """Discovery: approved public events that are not cancelled, filtered; see the module doc."""
-    now = utcnow()
+def distance_conditions(
+    lat: float, lon: float, radius_km: float, *, geo_operators: bool
+) -> list[dict[str, Any]]:
+    """Query conditions that keep every event within `radius_km` of (lat, lon), and some more.
+
+    With `geo_operators` (a real server): `$geoWithin` a `$centerSphere`, which the 2dsphere index
+    serves; otherwise the portable bounding box. The caller keeps only exact distances.
+    """
+    if geo_operators:
+        radians = radius_km / EARTH_RADIUS_KM + GEO_MARGIN_RADIANS
+        return [{"location": {"$geoWithin": {"$centerSphere": [[lon, lat], radians]}}}]
+    return bounding_box(lat, lon, radius_km)
+
+
+def discovery_query(filters: EventFilters, now: datetime, *, geo_operators: bool) -> dict[str, Any]:
+    """The filter of GET /api/events (with DISCOVERY_ORDER as its sort): approved public events
+    that are not cancelled, narrowed by the filters. Pure, so a test can explain it on a server."""
     conditions: list[dict[str, Any]] = [{"approval": Approval.APPROVED, "public": True}]
     conditions.append({"cancelled": False})
     if filters.tags:
@@ -231,24 +252,35 @@ async def list_events(filters: EventFilters, *, limit: int = 20, offset: int = 0
         conditions.extend(words_condition(filters.q, ("title", "description")))
     if filters.status is not None:
         conditions.append(_status_condition(filters.status, now))
+    if filters.lat is not None and filters.lon is not None and filters.radius_km is not None:
+        conditions.extend(
+            distance_conditions(
+                filters.lat, filters.lon, filters.radius_km, geo_operators=geo_operators
+            )
+        )
+    return {"$and": conditions}
+
+
+async def list_events(filters: EventFilters, *, limit: int = 20, offset: int = 0) -> Page[Event]:
+    """Discovery: approved public events that are not cancelled, filtered; see the module doc."""
+    now = utcnow()
+    query = discovery_query(filters, now, geo_operators=db.geo_operators)
     if filters.lat is None or filters.lon is None or filters.radius_km is None:
-        query = {"$and": conditions}
         total = await _events().count_documents(query)
         documents = (
             await _events()
             .find(query)
-            .sort([("starts_at", 1), ("_id", 1)])
+            .sort(DISCOVERY_ORDER)
             .skip(offset)
             .limit(limit)
             .to_list(None)
         )
         items = [to_event(document, now) for document in documents]
         return Page[Event](items=items, total=total, limit=limit, offset=offset)
-    conditions.extend(bounding_box(filters.lat, filters.lon, filters.radius_km))
     candidates = (
         await _events()
-        .find({"$and": conditions})
-        .sort([("starts_at", 1), ("_id", 1)])
+        .find(query)
+        .sort(DISCOVERY_ORDER)
         .limit(MAX_DISTANCE_CANDIDATES)
         .to_list(None)
     )

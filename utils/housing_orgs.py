@@ -34,6 +34,11 @@ class DuplicateOrgName(Exception):
         self.existing_id = existing_id
 
 
+# The list's order: by name. Names are unique (org_name_lower_unique), so the name alone is a total
+# order, and the unique index serves it.
+ORGS_ORDER = [("org_name_lower", 1)]
+
+
 def _orgs() -> Any:
     return db.collection("housing_orgs")
 
@@ -106,14 +111,7 @@ async def create_org(body: HousingOrgCreate) -> HousingOrg:
 async def list_orgs(limit: int = 20, offset: int = 0) -> Page[HousingOrg]:
     """A page of organisations in the order of their names."""
     total = await _orgs().count_documents({})
-    documents = (
-        await _orgs()
-        .find({})
-        .sort([("org_name_lower", 1), ("_id", 1)])
-        .skip(offset)
-        .limit(limit)
-        .to_list(None)
-    )
+    documents = await _orgs().find({}).sort(ORGS_ORDER).skip(offset).limit(limit).to_list(None)
     return Page[HousingOrg](
         items=[to_housing_org(d) for d in documents], total=total, limit=limit, offset=offset
     )
