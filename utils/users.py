@@ -22,6 +22,8 @@ from utils.search import words_condition
 # What never leaves this module in a User: hashes, sessions and internal fields.
 PUBLIC_PROJECTION = {"password_hash": 0, "sessions": 0, "saved_event_ids": 0, "email_lower": 0}
 MAX_SESSIONS_PER_USER = 10
+# Every read of users for others leaves out an account that is being deleted.
+LIVE: dict[str, Any] = {"status": {"$ne": UserStatus.DELETING}}
 
 
 def _users() -> Any:
@@ -70,19 +72,21 @@ async def create_user(
 async def find_credentials(email: str) -> dict[str, Any] | None:
     """The stored user for an e-mail, with its password hash (for sign-in), or None."""
     return await _users().find_one(
-        {"email_lower": normalise_email(email)}, {"sessions": 0, "saved_event_ids": 0}
+        {"email_lower": normalise_email(email), **LIVE}, {"sessions": 0, "saved_event_ids": 0}
     )
 
 
 async def find_by_email(email: str) -> User | None:
     """The user with this e-mail (any case), or None."""
-    document = await _users().find_one({"email_lower": normalise_email(email)}, PUBLIC_PROJECTION)
+    document = await _users().find_one(
+        {"email_lower": normalise_email(email), **LIVE}, PUBLIC_PROJECTION
+    )
     return to_user(document) if document else None
 
 
 async def get_user(user_id: str) -> User:
     """The user with this id; UserNotFound otherwise."""
-    document = await _users().find_one({"_id": user_id}, PUBLIC_PROJECTION)
+    document = await _users().find_one({"_id": user_id, **LIVE}, PUBLIC_PROJECTION)
     if document is None:
         raise UserNotFound()
     return to_user(document)
@@ -90,7 +94,9 @@ async def get_user(user_id: str) -> User:
 
 async def get_users(user_ids: list[str]) -> dict[str, User]:
     """The users with these ids that exist, by id."""
-    documents = await _users().find({"_id": {"$in": user_ids}}, PUBLIC_PROJECTION).to_list(None)
+    documents = (
+        await _users().find({"_id": {"$in": user_ids}, **LIVE}, PUBLIC_PROJECTION).to_list(None)
+    )
     return {document["_id"]: to_user(document) for document in documents}
 
 
@@ -219,7 +225,7 @@ async def update_profile(user_id: str, changes: dict[str, Any]) -> User:
     """Change the given profile fields; UserNotFound if the user is gone."""
     changes = {**changes, "updated_at": utcnow()}
     document = await _users().find_one_and_update(
-        {"_id": user_id},
+        {"_id": user_id, **LIVE},
         {"$set": changes},
         projection=PUBLIC_PROJECTION,
         return_document=ReturnDocument.AFTER,
@@ -237,7 +243,7 @@ async def list_users(
     offset: int = 0,
 ) -> Page[User]:
     """A page of users, newest first, filtered by role and words in the name or e-mail."""
-    query: dict[str, Any] = {}
+    query: dict[str, Any] = dict(LIVE)
     if role is not None:
         query["role"] = role
     if q and q.strip():
@@ -256,6 +262,29 @@ async def list_users(
     return Page[User](
         items=[to_user(d) for d in documents], total=total, limit=limit, offset=offset
     )
+
+
+async def mark_deleting(user_id: str) -> None:
+    """The first step of deleting an account, in one write: the user is hidden from every read,
+    signed out everywhere, and every write that adds a reference to them undoes itself (they
+    check `is_live` after writing). UserNotFound when there is no such user (any status)."""
+    document = await _users().find_one_and_update(
+        {"_id": user_id},
+        {"$set": {"status": UserStatus.DELETING, "sessions": [], "updated_at": utcnow()}},
+        projection={"_id": 1},
+    )
+    if document is None:
+        raise UserNotFound()
+
+
+async def is_live(user_id: str) -> bool:
+    """Whether the user exists and is not being deleted.
+
+    Every write that adds a reference to a user calls this after its own write and undoes itself
+    when it is False: a write that comes before the deletion's mark is seen by its clean-up, one
+    that comes after sees the mark, so nothing of a deleted user outlives the deletion.
+    """
+    return await _users().find_one({"_id": user_id, **LIVE}, {"_id": 1}) is not None
 
 
 async def delete_user(user_id: str) -> None:
@@ -283,13 +312,16 @@ async def saved_event_ids(user_id: str) -> list[str]:
 
 async def count_with_roles(roles: list[Role]) -> int:
     """How many users have one of these roles."""
-    return int(await _users().count_documents({"role": {"$in": [str(r) for r in roles]}}))
+    query = {"role": {"$in": [str(r) for r in roles]}, **LIVE}
+    return int(await _users().count_documents(query))
 
 
 async def roles_with_roles(roles: list[Role]) -> dict[str, Role]:
     """The id and role of every user with one of these roles (ids and roles only)."""
     documents = (
-        await _users().find({"role": {"$in": [str(r) for r in roles]}}, {"role": 1}).to_list(None)
+        await _users()
+        .find({"role": {"$in": [str(r) for r in roles]}, **LIVE}, {"role": 1})
+        .to_list(None)
     )
     return {document["_id"]: Role(document["role"]) for document in documents}
 
