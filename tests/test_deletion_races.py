@@ -21,7 +21,7 @@ from config.db import db
 from tests.factories import SignedInUser, signed_in
 from tests.test_account_deletion import _dying_after
 from tests.test_events import create_event, event_body
-from utils import accounts, dashboard, events, feedback, images, intake, users
+from utils import accounts, cases, dashboard, events, feedback, images, intake, users
 
 SHIFTS = range(0, 40, 2)  # event-loop turns by which the user's writes land late
 
@@ -53,6 +53,7 @@ _COLLECTIONS = [
     (feedback, "_feedback", feedback._feedback),  # pylint: disable=protected-access
     (images, "_images", images._images),  # pylint: disable=protected-access
     (intake, "_profiles", intake._profiles),  # pylint: disable=protected-access
+    (cases, "_cases", cases._cases),  # pylint: disable=protected-access
 ]
 
 
@@ -77,12 +78,18 @@ async def _delete_beside(
     user: SignedInUser,
     action: Callable[[], Awaitable[httpx.Response]],
     turns: int,
+    *,
+    lead: int = 0,
 ) -> httpx.Response:
-    """Delete the user while `action` runs; the action's response."""
+    """Delete the user while `action` runs (started `lead` turns ahead); the action's response."""
+
+    async def deletion() -> httpx.Response:
+        for _ in range(lead):
+            await asyncio.sleep(0)
+        return await client.delete(f"/api/users/{user.id}", headers=user.headers)
+
     _slow_writes(monkeypatch, turns)
-    deleted, acted = await asyncio.gather(
-        client.delete(f"/api/users/{user.id}", headers=user.headers), action()
-    )
+    deleted, acted = await asyncio.gather(deletion(), action())
     _slow_writes(monkeypatch, 0)
     assert deleted.status_code == 204, deleted.text
     assert acted.status_code < 500, acted.text
@@ -234,6 +241,46 @@ async def test_without_the_check_after_the_write_traces_of_a_deleted_user_remain
     _racy(monkeypatch)
     left = await _traces_left_by_every_write(client, monkeypatch)
     print(f"racy variant: {left} documents left over {len(SHIFTS)} runs")
+    assert left > 0
+
+
+async def _cases_left_by_coordinator_updates(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> int:
+    """Walk every shift: a coordinator writes a guest's case notes while the guest deletes their
+    account. Returns how many cases of deleted guests were left (rebuilt by the update)."""
+    coordinator = await signed_in(client, "coordinator")
+    left = 0
+    for turns in SHIFTS:
+        guest = await signed_in(client, "guest")
+        await _delete_beside(
+            client,
+            monkeypatch,
+            guest,
+            lambda g=guest: client.patch(  # type: ignore[misc]
+                f"/api/coordinator/cases/{g.id}",
+                json={"notes": "Called today."},
+                headers=coordinator.headers,
+            ),
+            turns,
+            lead=4,  # the coordinator's request reads the user before the deletion's mark
+        )
+        left += await db.collection("cases").count_documents({"_id": guest.id})
+    return left
+
+
+async def test_a_case_update_beside_a_deletion_never_rebuilds_the_case(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert await _cases_left_by_coordinator_updates(client, monkeypatch) == 0
+
+
+async def test_without_the_check_after_the_write_a_case_update_rebuilds_a_deleted_users_case(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _racy(monkeypatch)
+    left = await _cases_left_by_coordinator_updates(client, monkeypatch)
+    print(f"racy variant: {left} cases rebuilt over {len(SHIFTS)} runs")
     assert left > 0
 
 
