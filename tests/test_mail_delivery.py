@@ -300,6 +300,19 @@ async def test_shutdown_waits_for_mail_still_being_sent(tmp_path: Path) -> None:
     assert done == ["sent"]
 
 
+async def test_a_job_still_running_at_the_deadline_is_logged_and_cancelled(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def stuck_job() -> None:
+        await asyncio.sleep(60)
+
+    mail.run_in_background(stuck_job, "stuck test job")
+    with caplog.at_level("ERROR", logger="hosthome.email"):
+        assert await mail.drain(within_seconds=0.05) == ["stuck test job"]
+    assert "stuck test job" in caplog.text
+    assert await mail.drain(within_seconds=0.05) == []  # nothing is left behind
+
+
 # --- 5. mail readable as a file ------------------------------------------------------------------
 
 

@@ -138,7 +138,8 @@ def run_in_background(job: Callable[[], Awaitable[object]], label: str) -> None:
 async def drain(within_seconds: float | None = None) -> list[str]:
     """Wait until every mail job (and any job it started) has finished, or `within_seconds`.
 
-    Returns what the unfinished jobs were for (empty when all finished); those are logged.
+    Returns what the unfinished jobs were for (empty when all finished); those are logged and
+    cancelled (at shutdown nothing would run them any more).
     """
     loop = asyncio.get_running_loop()
     deadline = None if within_seconds is None else loop.time() + within_seconds
@@ -150,6 +151,10 @@ async def drain(within_seconds: float | None = None) -> list[str]:
     unfinished = list(_pending.values())
     if unfinished:
         log.error("%d mail jobs not finished: %s", len(unfinished), "; ".join(unfinished))
+        tasks = list(_pending)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
     return unfinished
 
 
