@@ -4,6 +4,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 from fastapi import Depends, FastAPI
 from fastapi_offline import FastAPIOffline
@@ -18,9 +19,13 @@ from config.webapp import install_web_app
 from docs import app as docs
 from routes import auth, coordinator, events, health, housing_orgs, images, intake_profiles, users
 from routes.deps import authenticate
+from utils import email
 from utils.startup import prepare_database
 
 log = logging.getLogger("hosthome")
+
+# How long shutdown waits for mail still being sent; what is left is logged (see utils.email).
+MAIL_DRAIN_SECONDS = 15.0
 
 ROUTERS = [
     health.router,
@@ -55,6 +60,16 @@ async def _prepared_database(settings: Settings) -> AsyncIterator[None]:
             await setup
 
 
+def _clear_stale_outbox(settings: Settings) -> None:
+    """The embedded store starts empty, so codes written to the outbox by an earlier run point
+    at accounts that no longer exist: remove them (never on a real database)."""
+    removed = email.clear_outbox(Path(settings.EMAIL_OUTBOX_DIR))
+    if removed:
+        log.warning(
+            "embedded store: removed %d stale e-mails from %s", removed, settings.EMAIL_OUTBOX_DIR
+        )
+
+
 def create_app(settings: Settings | None = None, database_name: str | None = None) -> FastAPI:
     """The application; tests pass their own settings and database name."""
     settings = settings or get_settings()
@@ -63,8 +78,12 @@ def create_app(settings: Settings | None = None, database_name: str | None = Non
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         with activated(settings), db.connected(settings, database_name):
+            if settings.embedded:
+                _clear_stale_outbox(settings)
             async with _prepared_database(settings):
                 yield
+                # Mail still being sent (codes, cancellations) finishes before the database goes.
+                await email.drain(within_seconds=MAIL_DRAIN_SECONDS)
 
     app = FastAPIOffline(
         title=docs.TITLE,

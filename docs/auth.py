@@ -25,8 +25,10 @@ when it is set, otherwise on this origin. JSON clients get the `200`/`4xx` JSON 
 
 RESEND_SUMMARY = "Send the confirmation code again"
 RESEND_DESCRIPTION = """
-Public. E-mails a new confirmation code (the old one stops working). Answers the same whether or
-not the account exists, so it cannot be used to find out who has an account. Rate limited.
+Public. E-mails a new confirmation code (the old one stops working) if the account waits for one.
+The answer, its timing and what the request does are the same whether or not the account exists
+(the look-up and the e-mail happen in the background), so it cannot be used to find out who has
+an account. Rate limited.
 """
 
 SIGNIN_SUMMARY = "Sign in"
@@ -75,7 +77,8 @@ refresh token stops working, and the cookie is cleared.
 
 FORGOT_SUMMARY = "Ask for a password reset code"
 FORGOT_DESCRIPTION = """
-Public. E-mails a 6-digit reset code if the account exists. Answers the same either way. Rate
+Public. E-mails a 6-digit reset code if the account exists. The answer, its timing and what the
+request does are the same either way (the look-up and the e-mail happen in the background). Rate
 limited.
 """
 

@@ -53,7 +53,8 @@ approved content cannot be replaced unseen; making an event private approves it.
 
 CANCEL_SUMMARY = "Cancel an event"
 CANCEL_DESCRIPTION = """
-The creator or an admin. Attendees are e-mailed. Cancelling a cancelled event answers it again
+The creator or an admin. Attendees are e-mailed in the background: a mail that cannot be sent
+never fails or undoes the cancellation. Cancelling a cancelled event answers it again
 (no second e-mail); an event that has ended cannot be cancelled (`409 Conflict`).
 """
 

@@ -31,8 +31,12 @@ Admins only. A user who becomes a guest or host gets a case if they had none.
 
 DELETE_SUMMARY = "Delete a user"
 DELETE_DESCRIPTION = """
-Admins, or the user themself. Their sessions, intake profiles, RSVPs, saved events and feedback go
-with them, and events they created that have not ended are cancelled (attendees are told).
+Admins, or the user themself. Their sessions, case, intake profiles, RSVPs, saved events, images
+and feedback go with them, events they created that have not ended are cancelled (attendees are
+e-mailed in the background), and cases assigned to them become unassigned. The account disappears
+at once (signed out, hidden from every list); a request the user makes meanwhile is undone and
+answers `401`. Safe to repeat: a deletion that was interrupted is finished by sending it again
+(by an admin, since the user is signed out from its first step).
 
 The web app's admin page deletes from the dashboard (`id` of a row) and reads `items` from the
 error: every error of this route (401, 403, 404, 422, ...) also carries `items`, a list of strings

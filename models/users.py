@@ -24,6 +24,9 @@ class UserStatus(StrEnum):
     UNCONFIRMED = "unconfirmed"
     ACTIVE = "active"
     INVITED = "invited"
+    # Being deleted: the user is hidden from every read and their references are being removed
+    # (see utils.accounts.delete_account); never shown, the account is gone for everyone.
+    DELETING = "deleting"
 
 
 class RoleObject(APIModel):

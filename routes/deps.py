@@ -12,7 +12,7 @@ from fastapi import Depends, Query, Request
 from fastapi.security import OAuth2PasswordBearer
 
 from config.settings import active_settings
-from models.users import Role, User
+from models.users import Role, User, UserStatus
 from utils import tokens, users
 from utils.errors import Forbidden, InvalidToken, NotAuthenticated, SessionRevoked, TokenExpired
 
@@ -70,6 +70,8 @@ async def authenticate(
     try:
         claims = tokens.verify_token(active_settings(), token)
         user = await users.get_session_user(claims.user_id, claims.session_id)
+        if user.status == UserStatus.DELETING:  # an account being deleted is gone already
+            raise InvalidToken("The account this token belongs to no longer exists.")
     except (InvalidToken, TokenExpired, SessionRevoked):
         if public:
             return None

@@ -6,7 +6,7 @@ TEST_MONGO_URI is set (a unique database per run, dropped at the end).
 
 import os
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import httpx
@@ -16,9 +16,11 @@ from fastapi import FastAPI
 from config.db import db, test_database_name
 from config.main import create_app
 from config.settings import Settings
+from utils import email
 from utils.startup import prepare_database
 
 TEST_MONGO_URI = os.environ.get("TEST_MONGO_URI") or None
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def make_settings(tmp_dir: Path, **overrides: object) -> Settings:
@@ -63,12 +65,35 @@ async def clean_database(request: pytest.FixtureRequest) -> AsyncIterator[None]:
     yield
 
 
+async def _mail_delivered(_: httpx.Response) -> None:
+    """Mail goes out in the background: a test sees it as soon as the response is back."""
+    await email.drain()
+
+
 @pytest.fixture
 async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client talking to the app in process."""
+    """An HTTP client talking to the app in process (mail jobs finished before each response)."""
     transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 50000))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+    async with httpx.AsyncClient(
+        transport=transport,
+        base_url="http://testserver",
+        event_hooks={"response": [_mail_delivered]},
+    ) as http:
         yield http
+
+
+@pytest.fixture(scope="session", autouse=True)
+def developer_outbox_untouched() -> Iterator[None]:
+    """No test may write e-mails into the developer's ./outbox (tests use temporary folders)."""
+    outbox = ROOT / "outbox"
+
+    def state() -> set[tuple[str, int]]:
+        return {(p.name, p.stat().st_mtime_ns) for p in outbox.glob("*.eml")}
+
+    before = state()
+    yield
+    added = state() - before
+    assert not added, f"tests wrote {len(added)} e-mails into {outbox}"
 
 
 def assert_error(response: httpx.Response, status: int, code: str) -> dict[str, object]:

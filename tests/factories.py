@@ -2,6 +2,7 @@
 
 import email
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,6 +98,11 @@ def read_outbox(outbox: Path, to: str) -> list[email.message.EmailMessage]:
 def last_code(outbox: Path, to: str) -> str:
     """The 6-digit code in the newest message to this address."""
     messages = read_outbox(outbox, to)
+    # A server in another process sends in the background: give its first message a moment.
+    deadline = time.monotonic() + 5
+    while not messages and time.monotonic() < deadline:
+        time.sleep(0.05)
+        messages = read_outbox(outbox, to)
     assert messages, f"no e-mail to {to}"
     body = messages[-1].get_body(("plain",))
     assert body is not None

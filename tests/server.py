@@ -1,9 +1,11 @@
 """Run the real server in a subprocess on a free loopback port (for browser and signal tests)."""
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,7 +28,11 @@ def running_server(command: list[str] | None = None, **env: str) -> Iterator[str
     """Start the app (uvicorn by default) and yield its base URL once /api/health answers."""
     port = free_port()
     environment = {k: v for k, v in os.environ.items() if not k.startswith("MONGO_DB_")}
-    environment.update({"PORT": str(port), "LOG_LEVEL": "WARNING", **env})
+    # Mail goes to a fresh temporary folder unless the caller names one: never ./outbox.
+    outbox = tempfile.mkdtemp(prefix="hosthome-outbox-")
+    environment.update(
+        {"PORT": str(port), "LOG_LEVEL": "WARNING", "EMAIL_OUTBOX_DIR": outbox, **env}
+    )
     args = command or [sys.executable, "-m", "uvicorn", "app:app", "--port", str(port)]
     process = subprocess.Popen(args, cwd=ROOT, env=environment)  # noqa: S603
     base = f"http://127.0.0.1:{port}"
@@ -45,3 +51,4 @@ def running_server(command: list[str] | None = None, **env: str) -> Iterator[str
     finally:
         process.terminate()
         process.wait(timeout=30)
+        shutil.rmtree(outbox, ignore_errors=True)

@@ -11,6 +11,7 @@ from aiosmtpd.controller import Controller
 from config.settings import activated
 from tests.conftest import make_settings
 from tests.server import free_port
+from utils import email as email_module
 from utils.email import send_email
 
 
@@ -75,7 +76,10 @@ async def test_without_smtp_mail_is_written_as_eml(tmp_path: Path) -> None:
     assert message["Date"]
 
 
-async def test_an_unreachable_smtp_server_does_not_fail_the_caller(tmp_path: Path) -> None:
+async def test_an_unreachable_smtp_server_does_not_fail_the_caller(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(email_module, "RETRY_DELAYS_SECONDS", (0.01,))
     settings = make_settings(
         tmp_path, SMTP_HOST="127.0.0.1", SMTP_PORT=free_port(), SMTP_STARTTLS=False
     )

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 
@@ -15,12 +16,13 @@ from tests.factories import PASSWORD
 from tests.server import ROOT, free_port
 
 
-def _start_gunicorn(port: int) -> subprocess.Popen[bytes]:
+def _start_gunicorn(port: int, outbox: Path) -> subprocess.Popen[bytes]:
     env = {
         "PATH": str(ROOT / ".venv" / "bin") + ":/usr/bin:/bin",
         "PORT": str(port),
         "LOG_LEVEL": "WARNING",
         "GRACEFUL_TIMEOUT": "20",
+        "EMAIL_OUTBOX_DIR": str(outbox),  # never the developer's ./outbox
     }
     return subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "app:app", "-c", "config/gunicorn_conf.py"],
@@ -42,10 +44,10 @@ def _wait_until_up(base: str, process: subprocess.Popen[bytes]) -> None:
     raise AssertionError("gunicorn did not start")
 
 
-async def test_sigterm_lets_in_flight_requests_finish() -> None:
+async def test_sigterm_lets_in_flight_requests_finish(tmp_path: Path) -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    process = _start_gunicorn(port)
+    process = _start_gunicorn(port, tmp_path / "outbox")
     try:
         _wait_until_up(base, process)
         limits = httpx.Limits(max_keepalive_connections=0, max_connections=100)

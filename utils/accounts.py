@@ -13,19 +13,26 @@ async def delete_account(actor: User, user_id: str) -> None:
     """Delete a user and everything that is theirs; only admins or the user may.
 
     There are no multi-document transactions here, so the order makes it safe to stop at any
-    point: everything that hangs off the user is removed first (each step idempotent), and the
-    user document last. An interrupted deletion leaves the user in place, and repeating it
-    finishes the job.
+    point and to run beside the user's own requests:
+    1. one write marks the user `deleting` and ends their sessions: from then on the user is
+       hidden from every read (no dashboard repair reopens their case) and every write that adds
+       a reference to them (RSVP, event, feedback, image, profile, case, code) sees the mark
+       after its own write and undoes itself;
+    2. each collection is cleaned (each step idempotent);
+    3. the user document goes last.
+    An interrupted deletion leaves the marked user in place, and repeating it finishes the job.
+    Notifications (attendees of cancelled events) are sent in the background and cannot fail it.
     """
     if actor.role != Role.ADMIN and actor.id != user_id:
         raise Forbidden("Only an admin or the user themself can delete an account.")
-    await users.get_user(user_id)  # UserNotFound before anything is touched
+    await users.mark_deleting(user_id)  # UserNotFound before anything is touched
     await codes.discard_codes(user_id)
-    await cases.delete_case(user_id)
     await events.forget_user(user_id)  # their future events cancelled, their RSVPs withdrawn
     await feedback.delete_by_author(user_id)
     await images.delete_by_uploader(user_id)
     await intake.delete_profiles_of(user_id)
+    await cases.delete_case(user_id)
+    await cases.unassign_coordinator(user_id)
     await users.delete_user(user_id)
     log.info("user %s deleted by %s", user_id, actor.id)
 
@@ -35,6 +42,9 @@ async def set_role(actor: User, user_id: str, role: Role) -> User:
     log.info("user %s made %s by %s", user_id, role, actor.id)
     user = await users.update_profile(user_id, {"role": role})
     await cases.open_case(user.id, user.role)
+    if not await users.is_live(user.id):  # deleted meanwhile: no case may outlive them
+        await cases.delete_case(user.id)
+        raise UserNotFound()
     return user
 
 

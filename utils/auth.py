@@ -73,12 +73,34 @@ async def confirm_email(address: str, code: str, client: str | None) -> None:
 
 
 async def resend_confirmation(address: str, client: str | None) -> None:
-    """E-mail a new confirmation code if the account waits for one; silent otherwise."""
+    """E-mail a new confirmation code if the account waits for one; silent otherwise.
+
+    The request only counts the try and hands the rest to the background (see utils.email), so
+    neither the answer nor its timing tells whether the account exists.
+    """
     await rate_limits.check_auth_attempt(address, client)
+    email.run_in_background(
+        lambda: _send_code(address, codes.Purpose.CONFIRM_EMAIL), "confirmation code resend"
+    )
+
+
+async def _send_code(address: str, purpose: codes.Purpose) -> None:
+    """The background half of resend and forgot-password: look up, make the code, send it."""
     user = await users.find_by_email(address)
-    if user is not None and user.status == UserStatus.UNCONFIRMED:
-        code = await codes.issue_code(codes.Purpose.CONFIRM_EMAIL, user.id)
+    if user is None:
+        return
+    if purpose == codes.Purpose.CONFIRM_EMAIL and user.status != UserStatus.UNCONFIRMED:
+        return
+    if purpose == codes.Purpose.RESET_PASSWORD and user.status == UserStatus.INVITED:
+        return
+    code = await codes.issue_code(purpose, user.id)
+    if not await users.is_live(user.id):  # deleted meanwhile: take the code back
+        await codes.discard_codes(user.id)
+        return
+    if purpose == codes.Purpose.CONFIRM_EMAIL:
         await email.send_confirmation_code(user.email, user.first_name, code)
+    else:
+        await email.send_password_reset_code(user.email, user.first_name, code)
 
 
 async def sign_in(address: str, password: str, client: str | None) -> SignedInSession:
@@ -110,12 +132,12 @@ async def sign_out(user_id: str, session_id: str) -> None:
 
 
 async def forgot_password(address: str, client: str | None) -> None:
-    """E-mail a reset code if the account exists; silent otherwise."""
+    """E-mail a reset code if the account exists; silent otherwise (the same work either way:
+    the look-up and the code are made in the background)."""
     await rate_limits.check_auth_attempt(address, client)
-    user = await users.find_by_email(address)
-    if user is not None and user.status != UserStatus.INVITED:
-        code = await codes.issue_code(codes.Purpose.RESET_PASSWORD, user.id)
-        await email.send_password_reset_code(user.email, user.first_name, code)
+    email.run_in_background(
+        lambda: _send_code(address, codes.Purpose.RESET_PASSWORD), "password reset code"
+    )
 
 
 async def reset_password(address: str, code: str, password: str, client: str | None) -> None:

@@ -69,6 +69,14 @@ async def delete_case(user_id: str) -> None:
     await _cases().delete_one({"_id": user_id})
 
 
+async def unassign_coordinator(coordinator_id: str) -> None:
+    """Take a coordinator off every case assigned to them (their account deleted)."""
+    await _cases().update_many(
+        {"coordinator_id": coordinator_id},
+        {"$set": {"coordinator_id": None, "last_updated": utcnow()}},
+    )
+
+
 async def get_case(user_id: str) -> dict[str, Any] | None:
     """The stored case of this user, or None."""
     return await _cases().find_one({"_id": user_id})

@@ -168,6 +168,17 @@ async def update_case(user_id: str, body: CaseUpdate) -> DashboardItem:
                 details=[{"field": "body.coordinatorId", "message": "Not a coordinator or admin."}],
             )
     document = await cases.update_case(user.id, user.role, changes)
+    # Write, then check: a deletion that marked either user meanwhile must not find its clean-up
+    # undone by this upsert (see utils.accounts.delete_account).
+    if not await users.is_live(user.id):
+        await cases.delete_case(user.id)
+        raise UserNotFound()
+    if coordinator_id is not None and not await users.is_live(coordinator_id):
+        await cases.unassign_coordinator(coordinator_id)
+        raise ValidationFailed(
+            "Cases are assigned to coordinators and admins.",
+            details=[{"field": "body.coordinatorId", "message": "Not a coordinator or admin."}],
+        )
     items = await _items([document])
     if not items:  # the user was deleted meanwhile
         raise UserNotFound()

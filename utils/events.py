@@ -46,6 +46,7 @@ from utils.errors import (
     EventFull,
     EventNotFound,
     Forbidden,
+    InvalidToken,
     ValidationFailed,
 )
 from utils.search import words_condition
@@ -166,6 +167,9 @@ async def create_event(creator: User, body: EventCreate) -> Event:
         decided_at=now if approved else None,
     ).to_document()
     await _events().insert_one(document)
+    if not await users.is_live(creator.id):  # the creator is being deleted: take it back
+        await _events().delete_one({"_id": document["_id"]})
+        raise InvalidToken("The account this token belongs to no longer exists.")
     log.info("event %s created by %s (%s)", document["_id"], creator.id, document["approval"])
     return to_event(document, now)
 
@@ -423,7 +427,11 @@ async def _cancel(event_id: str, now: datetime) -> dict[str, Any] | None:
         return_document=ReturnDocument.AFTER,
     )
     if document is not None:
-        await _tell_attendees(document)
+        # In the background: no failure to notify can undo or half-do the cancellation.
+        cancelled = document
+        email.run_in_background(
+            lambda: _tell_attendees(cancelled), f"cancellation of event {event_id}"
+        )
     return document
 
 
@@ -472,6 +480,9 @@ async def attend(user: User, event_id: str) -> tuple[Attendance, bool]:
         return_document=ReturnDocument.AFTER,
     )
     if document is not None:
+        if not await users.is_live(user.id):  # the user is being deleted: withdraw the RSVP
+            await _withdraw(event_id, user.id)
+            raise InvalidToken("The account this token belongs to no longer exists.")
         return Attendance(event_id=event_id, attendee_count=len(document["attendee_ids"])), True
     document = await visible_document(user, event_id)
     if user.id in document.get("attendee_ids", []):
@@ -484,13 +495,18 @@ async def attend(user: User, event_id: str) -> tuple[Attendance, bool]:
     raise EventFull()
 
 
+async def _withdraw(event_id: str, user_id: str) -> bool:
+    """Take the user off the event's attendees; whether they were on it."""
+    removed = await _events().find_one_and_update(
+        {"_id": event_id, "attendee_ids": user_id},
+        {"$pull": {"attendee_ids": user_id}, "$inc": {"attendee_count": -1}},
+    )
+    return removed is not None
+
+
 async def leave(user: User, event_id: str) -> None:
     """Withdraw an RSVP (idempotent); EventNotFound when the event is not visible."""
-    removed = await _events().find_one_and_update(
-        {"_id": event_id, "attendee_ids": user.id},
-        {"$pull": {"attendee_ids": user.id}, "$inc": {"attendee_count": -1}},
-    )
-    if removed is None:
+    if not await _withdraw(event_id, user.id):
         await ensure_visible(user, event_id)
 
 

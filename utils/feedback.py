@@ -10,8 +10,8 @@ from config.db import db
 from models.commons import Page
 from models.events import Feedback, FeedbackDocument
 from models.users import Role, User
-from utils import events
-from utils.errors import FeedbackNotFound, Forbidden
+from utils import events, users
+from utils.errors import FeedbackNotFound, Forbidden, InvalidToken
 
 
 def _feedback() -> Any:
@@ -30,6 +30,9 @@ async def add_feedback(author: User, event_id: str, comment: str) -> Feedback:
         event_id=event_id, comment=comment.strip(), creator_id=author.id
     ).to_document()
     await _feedback().insert_one(document)
+    if not await users.is_live(author.id):  # the author is being deleted: take it back
+        await _feedback().delete_one({"_id": document["_id"]})
+        raise InvalidToken("The account this token belongs to no longer exists.")
     return to_feedback(document)
 
 

@@ -17,7 +17,14 @@ from config.db import db
 from config.settings import active_settings
 from models.images import Image, ImageContent, ImageDocument
 from models.users import Role, User
-from utils.errors import Forbidden, ImageNotFound, PayloadTooLarge, UnsupportedMediaType
+from utils import users
+from utils.errors import (
+    Forbidden,
+    ImageNotFound,
+    InvalidToken,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+)
 
 CHUNK_BYTES = 64 * 1024
 CACHE_CONTROL = "public, max-age=31536000, immutable"
@@ -88,6 +95,9 @@ async def upload_image(uploader: User, source: Readable) -> Image:
         uploader_id=uploader.id,
     ).to_document()
     await _images().insert_one(document)
+    if not await users.is_live(uploader.id):  # the uploader is being deleted: take it back
+        await _images().delete_one({"_id": document["_id"]})
+        raise InvalidToken("The account this token belongs to no longer exists.")
     return Image(id=document["_id"], content_type=content_type, size=len(data))
 
 

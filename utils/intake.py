@@ -49,8 +49,10 @@ from utils.errors import (
     Conflict,
     Forbidden,
     FormNotFound,
+    InvalidToken,
     NotFound,
     PreconditionFailed,
+    UserNotFound,
     ValidationFailed,
 )
 
@@ -592,6 +594,10 @@ async def _save(
         saved = await _write(current, fresh, changes)
         if saved is not None:
             await cases.profile_saved(user.id, user.role, submitted=submit)
+            if not await users.is_live(user.id):  # being deleted: undo the profile and case
+                await delete_profiles_of(user.id)
+                await cases.delete_case(user.id)
+                raise InvalidToken("The account this token belongs to no longer exists.")
             return to_profile(saved, form), etag(saved)
     raise Conflict("The profile is being changed elsewhere; reload it and try again.")
 
@@ -674,6 +680,10 @@ async def review_profile(
     await cases.record_review(
         user.id, user.role, CaseStatus(review.decision), review.note, reviewer_name
     )
+    if not await users.is_live(user.id):  # deleted meanwhile: the case must not come back
+        await delete_profiles_of(user.id)
+        await cases.delete_case(user.id)
+        raise UserNotFound()
     document = ProfileDocument.model_validate(saved)
     return to_profile(document, form), etag(document)
 

@@ -30,6 +30,8 @@ REFRESH_GRACE = timedelta(seconds=30)
 ROTATIONS_REMEMBERED = 8
 # The order of the users list: newest first (the `created` and `role_created` indexes).
 USERS_ORDER = [("created_at", -1), ("_id", 1)]
+# Every read of users for others leaves out an account that is being deleted.
+LIVE: dict[str, Any] = {"status": {"$ne": UserStatus.DELETING}}
 
 
 def _users() -> Any:
@@ -78,19 +80,21 @@ async def create_user(
 async def find_credentials(email: str) -> dict[str, Any] | None:
     """The stored user for an e-mail, with its password hash (for sign-in), or None."""
     return await _users().find_one(
-        {"email_lower": normalise_email(email)}, {"sessions": 0, "saved_event_ids": 0}
+        {"email_lower": normalise_email(email), **LIVE}, {"sessions": 0, "saved_event_ids": 0}
     )
 
 
 async def find_by_email(email: str) -> User | None:
     """The user with this e-mail (any case), or None."""
-    document = await _users().find_one({"email_lower": normalise_email(email)}, PUBLIC_PROJECTION)
+    document = await _users().find_one(
+        {"email_lower": normalise_email(email), **LIVE}, PUBLIC_PROJECTION
+    )
     return to_user(document) if document else None
 
 
 async def get_user(user_id: str) -> User:
     """The user with this id; UserNotFound otherwise."""
-    document = await _users().find_one({"_id": user_id}, PUBLIC_PROJECTION)
+    document = await _users().find_one({"_id": user_id, **LIVE}, PUBLIC_PROJECTION)
     if document is None:
         raise UserNotFound()
     return to_user(document)
@@ -98,7 +102,9 @@ async def get_user(user_id: str) -> User:
 
 async def get_users(user_ids: list[str]) -> dict[str, User]:
     """The users with these ids that exist, by id."""
-    documents = await _users().find({"_id": {"$in": user_ids}}, PUBLIC_PROJECTION).to_list(None)
+    documents = (
+        await _users().find({"_id": {"$in": user_ids}, **LIVE}, PUBLIC_PROJECTION).to_list(None)
+    )
     return {document["_id"]: to_user(document) for document in documents}
 
 
@@ -286,7 +292,7 @@ async def update_profile(user_id: str, changes: dict[str, Any]) -> User:
     """Change the given profile fields; UserNotFound if the user is gone."""
     changes = {**changes, "updated_at": utcnow()}
     document = await _users().find_one_and_update(
-        {"_id": user_id},
+        {"_id": user_id, **LIVE},
         {"$set": changes},
         projection=PUBLIC_PROJECTION,
         return_document=ReturnDocument.AFTER,
@@ -299,7 +305,7 @@ async def update_profile(user_id: str, changes: dict[str, Any]) -> User:
 def list_users_query(role: Role | None, q: str | None) -> dict[str, Any]:
     """The filter of the users list (sorted by USERS_ORDER): by role and words in the name or
     e-mail. Pure, so a test can explain it on a server."""
-    query: dict[str, Any] = {}
+    query: dict[str, Any] = dict(LIVE)
     if role is not None:
         query["role"] = role
     if q and q.strip():
@@ -332,6 +338,29 @@ async def list_users(
     )
 
 
+async def mark_deleting(user_id: str) -> None:
+    """The first step of deleting an account, in one write: the user is hidden from every read,
+    signed out everywhere, and every write that adds a reference to them undoes itself (they
+    check `is_live` after writing). UserNotFound when there is no such user (any status)."""
+    document = await _users().find_one_and_update(
+        {"_id": user_id},
+        {"$set": {"status": UserStatus.DELETING, "sessions": {}, "updated_at": utcnow()}},
+        projection={"_id": 1},
+    )
+    if document is None:
+        raise UserNotFound()
+
+
+async def is_live(user_id: str) -> bool:
+    """Whether the user exists and is not being deleted.
+
+    Every write that adds a reference to a user calls this after its own write and undoes itself
+    when it is False: a write that comes before the deletion's mark is seen by its clean-up, one
+    that comes after sees the mark, so nothing of a deleted user outlives the deletion.
+    """
+    return await _users().find_one({"_id": user_id, **LIVE}, {"_id": 1}) is not None
+
+
 async def delete_user(user_id: str) -> None:
     """Remove the user document (and with it every session and saved event)."""
     result = await _users().delete_one({"_id": user_id})
@@ -357,7 +386,7 @@ async def saved_event_ids(user_id: str) -> list[str]:
 
 def with_roles_query(roles: list[Role]) -> dict[str, Any]:
     """The filter of users with one of these roles (the dashboard's reconciliation). Pure."""
-    return {"role": {"$in": [str(r) for r in roles]}}
+    return {"role": {"$in": [str(r) for r in roles]}, **LIVE}
 
 
 async def count_with_roles(roles: list[Role]) -> int:
