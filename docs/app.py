@@ -17,6 +17,9 @@ The backend of the Host Home Program: volunteer **hosts** house young **guests**
 - Every error has one shape:
   `{"message", "code", "status", "details"?, "requestId"}`. Branch on `code`; show `message`;
   quote `requestId` (also in the `X-Request-ID` header) when reporting a problem.
+- Send requests promptly: headers that take longer than 10 seconds to arrive, or a body longer than
+  30 seconds (the defaults), are answered `408 RequestTimeout` and the connection is closed.
+  Rate-limited routes answer `429 TooManyRequests` with `Retry-After` (seconds).
 """
 
 TAGS = [

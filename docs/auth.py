@@ -7,13 +7,15 @@ admins) and e-mails a 6-digit confirmation code, valid 24 hours. The account is 
 the code is sent to `GET /api/auth/signup/confirm`. E-mails are unique whatever their case
 (`409 EmailAlreadyRegistered`). Passwords need 8–256 characters with a lower-case letter, an
 upper-case letter, a digit and a symbol (`422 WeakPassword`, with `details` saying what is missing).
+At most 20 sign-ups a minute per client address (`429` with `Retry-After`).
 """
 
 CONFIRM_SUMMARY = "Confirm an e-mail address"
 CONFIRM_DESCRIPTION = """
 Public. Accepts the code e-mailed at sign-up; the account becomes `active`. A wrong code is
 `400 InvalidCode`, an old one `400 CodeExpired`; after 5 wrong tries of one code, `429` until a new
-code is requested.
+code is requested. Every account gets at most 20 code guesses a day across all its codes (then `429`
+with `Retry-After`, however many new codes are sent).
 """
 
 RESEND_SUMMARY = "Send the confirmation code again"
@@ -35,7 +37,7 @@ TOKEN_SUMMARY = "Sign in (OAuth2 password form)"
 TOKEN_DESCRIPTION = """
 Public. The same as sign-in, for the OAuth2 password flow: the form fields `username` (the e-mail)
 and `password`; answers `{access_token, token_type}`. This is what the **Authorize** button of this
-page uses.
+page uses. `username` has at most 254 characters (`422` otherwise).
 """
 
 REFRESH_SUMMARY = "Get a new access token"
@@ -65,7 +67,8 @@ limited.
 
 FORGOT_CONFIRM_SUMMARY = "Reset the password with the e-mailed code"
 FORGOT_CONFIRM_DESCRIPTION = """
-Public. Sets the new password and ends every session of the user on every device.
+Public. Sets the new password and ends every session of the user on every device. Rate limited
+like sign-in; code guesses count against the account's 20 a day (`429` with `Retry-After`).
 """
 
 INVITE_SUMMARY = "Invite someone"
@@ -79,6 +82,7 @@ CONFIRM_INVITE_SUMMARY = "Accept an invitation"
 CONFIRM_INVITE_DESCRIPTION = """
 Public. Checks the invitation code and answers `{challenge: "NEW_PASSWORD_REQUIRED", session}`;
 send that `session` with the chosen password to `POST /api/auth/new-password` within an hour.
+Rate limited like sign-in; code guesses count against the account's 20 a day (`429`).
 """
 
 NEW_PASSWORD_SUMMARY = "Choose the first password of an invited account"

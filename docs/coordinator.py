@@ -30,5 +30,5 @@ them). Answers the dashboard item. `404 UserNotFound` for an id that is not a gu
 HOSTS_SUMMARY = "List hosts"
 HOSTS_DESCRIPTION = """
 Coordinators and admins. Users with the role host, newest first; `q` matches words in the name or
-e-mail (case-insensitive). Paginated with `limit` and `offset`.
+e-mail (case-insensitive; a NUL character in `q` is `422`). Paginated with `limit` and `offset`.
 """
