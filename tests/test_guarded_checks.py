@@ -3,13 +3,17 @@ authorisation, ownership, visibility or state check at a time and running the te
 branch's report); each test here fails without its check."""
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 
 from config.db import db
 from config.settings import Settings
+from models.users import Role, UserStatus
 from tests.conftest import assert_error
+from tests.factories import make_user, read_outbox
 from tests.test_events import create_event, quick_headers
+from utils import codes, users
 
 
 async def test_a_stranger_cannot_rsvp_to_a_private_event(
@@ -88,3 +92,58 @@ async def test_a_private_event_edited_by_its_creator_stays_approved(
         f"/api/events/{pending['id']}", json={"public": False}, headers=host
     )
     assert made_private.json()["approval"] == "approved"
+
+
+async def test_deleting_feedback_on_an_event_you_cannot_see_is_404_not_403(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    creator = await quick_headers(settings, "host")
+    stranger = await quick_headers(settings, "guest")
+    private = await create_event(client, creator, public=False)
+    url = f"/api/events/{private['id']}/feedback"
+    written = await client.post(url, json={"comment": "Mine"}, headers=creator)
+    response = await client.delete(f"{url}/{written.json()['id']}", headers=stranger)
+    # A 403 would tell a stranger that this private event and this comment exist.
+    assert_error(response, 404, "EventNotFound")
+
+
+async def test_an_old_confirmation_code_does_nothing_once_the_account_is_active(
+    client: httpx.AsyncClient,
+) -> None:
+    user = await make_user(Role.GUEST)
+    code = await codes.issue_code(codes.Purpose.CONFIRM_EMAIL, user.id)
+    response = await client.get(
+        "/api/auth/signup/confirm", params={"email": user.email, "code": code}
+    )
+    assert_error(response, 400, "InvalidCode")
+
+
+async def test_forgot_password_sends_an_invited_user_nothing(
+    client: httpx.AsyncClient, outbox: Path
+) -> None:
+    invited = await make_user(Role.GUEST, status=UserStatus.INVITED)
+    response = await client.post("/api/auth/forgot-password", json={"email": invited.email})
+    assert response.status_code == 200
+    assert read_outbox(outbox, invited.email) == []
+
+
+async def test_a_reset_code_cannot_set_the_first_password_of_an_invited_user(
+    client: httpx.AsyncClient,
+) -> None:
+    invited = await make_user(Role.GUEST, status=UserStatus.INVITED)
+    code = await codes.issue_code(codes.Purpose.RESET_PASSWORD, invited.id)
+    response = await client.post(
+        "/api/auth/forgot-password/confirm",
+        json={"email": invited.email, "code": code, "password": "N3w-password!"},
+    )
+    assert_error(response, 400, "InvalidCode")
+    assert (await users.find_by_email(invited.email)).status == UserStatus.INVITED  # type: ignore[union-attr]
+
+
+async def test_resending_a_confirmation_code_to_an_active_account_sends_nothing(
+    client: httpx.AsyncClient, outbox: Path
+) -> None:
+    user = await make_user(Role.HOST)
+    response = await client.post("/api/auth/resend_confirmation_code", json={"email": user.email})
+    assert response.status_code == 200
+    assert read_outbox(outbox, user.email) == []
