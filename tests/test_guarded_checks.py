@@ -2,6 +2,7 @@
 authorisation, ownership, visibility or state check at a time and running the tests (see the
 branch's report); each test here fails without its check."""
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -147,3 +148,28 @@ async def test_resending_a_confirmation_code_to_an_active_account_sends_nothing(
     response = await client.post("/api/auth/resend_confirmation_code", json={"email": user.email})
     assert response.status_code == 200
     assert read_outbox(outbox, user.email) == []
+
+
+async def test_an_invitation_code_does_nothing_once_the_account_is_active(
+    client: httpx.AsyncClient,
+) -> None:
+    user = await make_user(Role.GUEST)
+    code = await codes.issue_code(codes.Purpose.INVITE, user.id)
+    response = await client.get(
+        "/api/auth/confirm-invite", params={"email": user.email, "code": code}
+    )
+    assert_error(response, 400, "InvalidCode")
+
+
+async def test_one_invitation_code_sent_five_times_at_once_gives_one_session(
+    client: httpx.AsyncClient,
+) -> None:
+    invited = await make_user(Role.HOST, status=UserStatus.INVITED)
+    code = await codes.issue_code(codes.Purpose.INVITE, invited.id)
+    responses = await asyncio.gather(
+        *(
+            client.get("/api/auth/confirm-invite", params={"email": invited.email, "code": code})
+            for _ in range(5)
+        )
+    )
+    assert sorted(r.status_code for r in responses) == [200, 400, 400, 400, 400]
