@@ -173,3 +173,27 @@ async def test_one_invitation_code_sent_five_times_at_once_gives_one_session(
         )
     )
     assert sorted(r.status_code for r in responses) == [200, 400, 400, 400, 400]
+
+
+async def test_a_put_naming_one_program_id_twice_is_409(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    coordinator = await quick_headers(settings, "coordinator")
+    created = await client.post(
+        "/api/housing-orgs",
+        json={"orgName": "Twice", "programs": [{"programName": "A"}]},
+        headers=coordinator,
+    )
+    org = created.json()
+    program_id = org["programs"][0]["id"]
+    body = {
+        "orgName": "Twice",
+        "programs": [
+            {"id": program_id, "programName": "A"},
+            {"id": program_id, "programName": "B"},
+        ],
+    }
+    response = await client.put(f"/api/housing-orgs/{org['id']}", json=body, headers=coordinator)
+    assert_error(response, 409, "Conflict")
+    stored = await client.get(f"/api/housing-orgs/{org['id']}", headers=coordinator)
+    assert [p["programName"] for p in stored.json()["programs"]] == ["A"]
