@@ -151,4 +151,4 @@ def _all_errors() -> list[type[errors.APIError]]:
 
 
 # Every route can answer these; they are added to each operation of the OpenAPI document.
-DEFAULT_RESPONSES = responses(422, 500, 503)
+DEFAULT_RESPONSES = responses(408, 422, 500, 503)

@@ -4,7 +4,8 @@ import os
 import sys
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
-worker_class = "uvicorn_worker.UvicornWorker"
+# uvicorn's worker with a deadline on request headers (config/server.py).
+worker_class = "config.server.Worker"
 
 if os.environ.get("MONGO_DB_URI"):
     workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
@@ -21,7 +22,7 @@ else:
 graceful_timeout = int(os.environ.get("GRACEFUL_TIMEOUT", "25"))
 timeout = 60
 keepalive = 5
-# Trust X-Forwarded-For only from the listed proxies (Heroku's router: set FORWARDED_ALLOW_IPS=*).
+# X-Forwarded-For is read by the app (config/middleware.py, FORWARDED_ALLOW_IPS); kept for gunicorn.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # The app writes its own access log line (with the request id); gunicorn's would repeat it.
 accesslog = None

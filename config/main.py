@@ -12,7 +12,11 @@ from fastapi_offline import FastAPIOffline
 from config.db import db
 from config.errors import DEFAULT_RESPONSES, install_error_handlers
 from config.logging import configure_logging
-from config.middleware import ErrorShapedCORSMiddleware, RequestContextMiddleware
+from config.middleware import (
+    ErrorShapedCORSMiddleware,
+    ForwardedClientMiddleware,
+    RequestContextMiddleware,
+)
 from config.settings import Settings, activated, get_settings
 from config.version import VERSION
 from config.webapp import install_web_app
@@ -113,5 +117,8 @@ def create_app(settings: Settings | None = None, database_name: str | None = Non
         RequestContextMiddleware,
         max_json_bytes=settings.MAX_JSON_BYTES,
         max_upload_bytes=settings.MAX_UPLOAD_BYTES,
+        body_timeout_seconds=settings.BODY_TIMEOUT_SECONDS,
     )
+    # Outermost: every later layer and the access log see the client's real address.
+    app.add_middleware(ForwardedClientMiddleware, trusted=settings.FORWARDED_ALLOW_IPS)
     return app

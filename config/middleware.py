@@ -1,5 +1,7 @@
 """Pure ASGI middleware (no BaseHTTPMiddleware: it costs a task and a queue per request)."""
 
+import asyncio
+import ipaddress
 import logging
 import re
 import time
@@ -30,12 +32,21 @@ class RequestContextMiddleware:
       on every response and in every log line of the request.
     - Bodies above the limit get 413 before the route reads them (declared length) or while it
       reads them (chunked bodies).
+    - A body that has not fully arrived `body_timeout_seconds` after the headers gets 408 (and the
+      connection is closed): a client trickling bytes must not hold a worker's request forever.
     - Any exception that escapes the app is logged with its trace and answered with an opaque 500.
     """
 
-    def __init__(self, app: ASGIApp, max_json_bytes: int, max_upload_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_json_bytes: int,
+        max_upload_bytes: int,
+        body_timeout_seconds: float = 30.0,
+    ) -> None:
         self.app = app
         self.max_json_bytes = max_json_bytes
+        self.body_timeout_seconds = body_timeout_seconds
         # Multipart framing adds a little to the file itself.
         self.max_multipart_bytes = max_upload_bytes + 64 * 1024
 
@@ -71,7 +82,8 @@ class RequestContextMiddleware:
             if declared.isdigit() and int(declared) > limit:
                 await _send_error(errors.PayloadTooLarge(), send_with_id, scope)
             else:
-                await self.app(scope, _limited(receive, limit), send_with_id)
+                deadline = time.monotonic() + self.body_timeout_seconds
+                await self.app(scope, _limited(receive, limit, deadline), send_with_id)
         except Exception:  # pylint: disable=broad-exception-caught
             error_log.exception("unhandled error on %s %s", scope["method"], scope["path"])
             if status_holder["status"] == 0:
@@ -85,6 +97,7 @@ class RequestContextMiddleware:
                 status_holder["status"],
                 duration_ms,
                 extra={
+                    "client": (scope.get("client") or ("-",))[0],
                     "method": scope["method"],
                     "path": scope["path"],
                     "status": status_holder["status"],
@@ -100,14 +113,25 @@ class RequestContextMiddleware:
         return self.max_json_bytes
 
 
-def _limited(receive: Receive, limit: int) -> Receive:
-    """Wrap `receive` so that a body growing past `limit` raises PayloadTooLarge."""
+def _limited(receive: Receive, limit: int, deadline: float) -> Receive:
+    """Wrap `receive` so that a body growing past `limit` raises PayloadTooLarge, and one still
+    incomplete at `deadline` (time.monotonic) raises RequestTimeout."""
     received = 0
+    complete = False
 
     async def receive_limited() -> Message:
-        nonlocal received
-        message = await receive()
+        nonlocal received, complete
+        if complete:  # after the body only a disconnect can come, and it may wait for it
+            return await receive()
+        try:
+            async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
+                message = await receive()
+        except TimeoutError:
+            raise errors.RequestTimeout(
+                "The request body did not arrive in time.", headers={"Connection": "close"}
+            ) from None
         if message["type"] == "http.request":
+            complete = not message.get("more_body", False)
             received += len(message.get("body", b""))
             if received > limit:
                 raise errors.PayloadTooLarge()
@@ -124,6 +148,74 @@ async def _send_error(exc: errors.APIError, send: Send, scope: Scope) -> None:
 
 async def _no_receive() -> Message:
     return {"type": "http.disconnect"}
+
+
+class ForwardedClientMiddleware:
+    """The client's address behind trusted proxies, for rate limits and logs.
+
+    Each proxy appends the address it was connected from to `X-Forwarded-For`, so only the
+    entries on the right, written by proxies we trust, are true; the leftmost is whatever the
+    client sent. From a trusted peer, the entries are read from the right, skipping trusted
+    proxies, and the first other one is the client. With `*` any peer is trusted (Heroku's router
+    connects from addresses nobody can list) and exactly one hop is believed: the rightmost entry,
+    the one that router appended. Entries that are not IP addresses are never believed.
+    """
+
+    def __init__(self, app: ASGIApp, trusted: str) -> None:
+        self.app = app
+        entries = [item.strip() for item in trusted.split(",") if item.strip()]
+        self.trust_all = "*" in entries
+        networks = [_network(item) for item in entries if item != "*"]
+        self.trusted = [network for network in networks if network is not None]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope.get("client"):
+            forwarded = [
+                value.decode("latin-1")
+                for name, value in scope["headers"]
+                if name == b"x-forwarded-for"
+            ]
+            if forwarded:
+                host = self.client_address(scope["client"][0], ",".join(forwarded))
+                scope["client"] = (host, 0 if host != scope["client"][0] else scope["client"][1])
+        await self.app(scope, receive, send)
+
+    def _is_trusted(self, host: str) -> bool:
+        address = _address(host)
+        return address is not None and any(address in network for network in self.trusted)
+
+    def client_address(self, peer: str, forwarded_for: str) -> str:
+        """The client's address given the connecting peer and the X-Forwarded-For entries."""
+        if not (self.trust_all or self._is_trusted(peer)):
+            return peer
+        client = peer
+        for entry in reversed(forwarded_for.split(",")):
+            address = _address(entry.strip())
+            if address is None:
+                break  # not written by a proxy we know: stop believing here
+            client = str(address)
+            if self.trust_all or not self._is_trusted(client):
+                break
+        return client
+
+
+def _network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    try:
+        return ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        return None
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """An address from `1.2.3.4`, `1.2.3.4:5678`, `::1` or `[::1]:5678`; None otherwise."""
+    if text.startswith("["):
+        text = text[1 : text.find("]")] if "]" in text else ""
+    elif text.count(":") == 1:
+        text = text.split(":", 1)[0]
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
 
 
 class ErrorShapedCORSMiddleware(CORSMiddleware):

@@ -56,6 +56,17 @@ class Settings(BaseSettings):
     RATE_LIMIT_PER_EMAIL: int = Field(default=10, ge=1)
     RATE_LIMIT_PER_IP: int = Field(default=120, ge=1)
 
+    # Wrong code guesses a day per account, across every code it is sent.
+    CODE_GUESSES_PER_DAY: int = Field(default=20, ge=1)
+    # Sign-ups a minute per client address (each hashes a password and sends an e-mail).
+    RATE_LIMIT_SIGNUP_PER_IP: int = Field(default=20, ge=1)
+
+    # Proxies whose X-Forwarded-For is believed ("*": any peer, e.g. Heroku's router).
+    FORWARDED_ALLOW_IPS: str = "127.0.0.1"
+    # Slow clients: the headers must arrive within this many seconds, the body within that many.
+    HEADER_TIMEOUT_SECONDS: float = Field(default=10.0, gt=0, le=300)
+    BODY_TIMEOUT_SECONDS: float = Field(default=30.0, gt=0, le=600)
+
     MAX_JSON_BYTES: int = 1024 * 1024
     MAX_UPLOAD_BYTES: int = 5 * 1024 * 1024
 

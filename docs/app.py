@@ -23,6 +23,9 @@ The backend of the Host Home Program: volunteer **hosts** house young **guests**
   bodies and query filters take the plain string.
 - The Home Unite Us web app runs on this API from one origin (`WEBAPP_DIR` serves its build at
   `/`); e-mailed links open `/api/auth/...` routes that redirect a browser to the app's pages.
+- Send requests promptly: headers that take longer than 10 seconds to arrive, or a body longer than
+  30 seconds (the defaults), are answered `408 RequestTimeout` and the connection is closed.
+  Rate-limited routes answer `429 TooManyRequests` with `Retry-After` (seconds).
 """
 
 TAGS = [

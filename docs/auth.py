@@ -9,13 +9,15 @@ the code is sent to `GET /api/auth/signup/confirm`. E-mails are unique whatever 
 upper-case letter, a digit and a symbol (`422 WeakPassword`, with `details` saying what is missing).
 `lastName` may be empty (`""`), and keys the API does not know (the web app's `confirmPassword`)
 are ignored. The e-mail carries the code and a link to `GET /api/auth/signup/confirm`.
+At most 20 sign-ups a minute per client address (`429` with `Retry-After`).
 """
 
 CONFIRM_SUMMARY = "Confirm an e-mail address"
 CONFIRM_DESCRIPTION = """
 Public. Accepts the code e-mailed at sign-up; the account becomes `active`. A wrong code is
 `400 InvalidCode`, an old one `400 CodeExpired`; after 5 wrong tries of one code, `429` until a new
-code is requested.
+code is requested. Every account gets at most 20 code guesses a day across all its codes (then `429`
+with `Retry-After`, however many new codes are sent).
 
 The e-mailed link opens this route in a browser: a request that accepts `text/html` gets a
 `303` to the web app's `/email-verification-success` page, or to `/email-verification-error` on
@@ -44,7 +46,7 @@ TOKEN_SUMMARY = "Sign in (OAuth2 password form)"
 TOKEN_DESCRIPTION = """
 Public. The same as sign-in, for the OAuth2 password flow: the form fields `username` (the e-mail)
 and `password`; answers `{access_token, token_type}`. This is what the **Authorize** button of this
-page uses.
+page uses. `username` has at most 254 characters (`422` otherwise).
 """
 
 REFRESH_SUMMARY = "Get a new access token"
@@ -84,7 +86,8 @@ limited.
 
 FORGOT_CONFIRM_SUMMARY = "Reset the password with the e-mailed code"
 FORGOT_CONFIRM_DESCRIPTION = """
-Public. Sets the new password and ends every session of the user on every device.
+Public. Sets the new password and ends every session of the user on every device. Rate limited
+like sign-in; code guesses count against the account's 20 a day (`429` with `Retry-After`).
 """
 
 INVITE_SUMMARY = "Invite someone"
@@ -106,6 +109,8 @@ The e-mailed invitation link opens this route in a browser: a request that accep
 a `303` to the web app's `/create-password?userId=<id>&sessionId=<session>`, or on any failure to
 `/create-password?error=<message>` (values URL-encoded; pages on `FRONTEND_URL` when set,
 otherwise on this origin).
+
+Rate limited like sign-in; code guesses count against the account's 20 a day (`429`).
 """
 
 NEW_PASSWORD_SUMMARY = "Choose the first password of an invited account"

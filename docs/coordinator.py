@@ -41,5 +41,5 @@ host's.
 HOSTS_SUMMARY = "List hosts"
 HOSTS_DESCRIPTION = """
 Coordinators and admins. Users with the role host, newest first; `q` matches words in the name or
-e-mail (case-insensitive). Paginated with `limit` and `offset`.
+e-mail (case-insensitive; a NUL character in `q` is `422`). Paginated with `limit` and `offset`.
 """

@@ -16,7 +16,8 @@ LIST_DESCRIPTION = """
 **Public.** Approved public events that are not cancelled. Filters (all optional, combined):
 - `tags=a,b`: events with any of these tags;
 - `from`, `to` (ISO 8601; a time without offset is UTC): events that end at or after `from` and
-  start at or before `to`, i.e. that overlap the window;
+  start at or before `to`, i.e. that overlap the window (a time whose offset carries it past year
+  9999 or before year 1 in UTC is `422`);
 - `q`: words that must all appear (any case, anywhere in a word) in the title or description;
 - `status`: `active` (not started), `ongoing` or `ended`, at the time of the request;
 - `lat`, `lon`, `radiusKm` (together, or 422; `radiusKm` above 0, at most 20000): events within

@@ -6,19 +6,21 @@ CURRENT_DESCRIPTION = "Answers the user the access token belongs to."
 UPDATE_CURRENT_SUMMARY = "Change your profile"
 UPDATE_CURRENT_DESCRIPTION = """
 Changes only the fields sent: `firstName`, `middleName`, `lastName`, `phone`, `imageId`. E-mail,
-role and status cannot be changed here.
+role and status cannot be changed here. `imageId` must name an uploaded image
+(`422 ValidationError` otherwise).
 """
 
 CHANGE_PASSWORD_SUMMARY = "Change your password"
 CHANGE_PASSWORD_DESCRIPTION = """
 Needs the current password (`401 InvalidCredentials` otherwise). Every other session of the user
-ends; the current one goes on.
+ends; the current one goes on. Each try counts with sign-ins: 10 a minute per e-mail and 120 per
+client address (`429` with `Retry-After`), so a stolen access token cannot guess the password.
 """
 
 LIST_SUMMARY = "List users"
 LIST_DESCRIPTION = """
 Coordinators and admins. Newest first; `role` filters by role and `q` matches words in the name or
-e-mail (case-insensitive). Paginated with `limit` and `offset`.
+e-mail (case-insensitive; a NUL character in `q` is `422`). Paginated with `limit` and `offset`.
 """
 
 GET_SUMMARY = "Get a user"

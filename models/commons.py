@@ -19,8 +19,15 @@ def new_id() -> str:
 
 
 def as_utc(value: datetime) -> datetime:
-    """A time in UTC to the millisecond MongoDB keeps; a naive time is taken to be UTC."""
-    value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    """A time in UTC to the millisecond MongoDB keeps; a naive time is taken to be UTC.
+
+    ValueError (a 422 when validating input) when its offset carries it past year 9999 or before
+    year 1: `9999-12-31T23:59:59-05:00` has no UTC time.
+    """
+    try:
+        value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError("this time is out of range once converted to UTC") from exc
     return value.replace(microsecond=value.microsecond // 1000 * 1000)
 
 

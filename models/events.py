@@ -220,7 +220,6 @@ class EventFilters(APIModel):
     q: str | None = Field(
         default=None,
         max_length=200,
-        pattern=r"^[^\x00]*$",  # MongoDB refuses a regex with a NUL in it
         description="Words that must all appear in title or text.",
     )
     lat: float | None = Field(default=None, ge=-90, le=90)

@@ -5,7 +5,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Cookie, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Body, Cookie, Depends, Form, Query, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import EmailStr
 
@@ -48,6 +48,33 @@ def _redirects(description: str) -> dict[int | str, dict[str, object]]:
     return {303: {"description": description}}
 
 
+class PasswordForm(OAuth2PasswordRequestForm):
+    """The OAuth2 password form with every field bounded: the username becomes a rate-limit key,
+    so an unbounded one would let each request store as much as the body carries."""
+
+    # The override exists for its bounded Form() parameters, which pylint does not see.
+    def __init__(  # pylint: disable=too-many-arguments,useless-parent-delegation
+        self,
+        *,
+        grant_type: Annotated[str | None, Form(pattern="^password$")] = None,
+        username: Annotated[str, Form(min_length=1, max_length=254)],
+        password: Annotated[str, Form(max_length=1024, json_schema_extra={"format": "password"})],
+        scope: Annotated[str, Form(max_length=1024)] = "",
+        client_id: Annotated[str | None, Form(max_length=256)] = None,
+        client_secret: Annotated[
+            str | None, Form(max_length=1024, json_schema_extra={"format": "password"})
+        ] = None,
+    ) -> None:
+        super().__init__(
+            grant_type=grant_type,
+            username=username,
+            password=password,
+            scope=scope,
+            client_id=client_id,
+            client_secret=client_secret,
+        )
+
+
 def _set_refresh_cookie(response: Response, session: SignedInSession) -> None:
     settings = active_settings()
     # Answers that carry tokens must not be kept by any cache (RFC 6749, section 5.1).
@@ -73,10 +100,10 @@ def _signed_in(response: Response, session: SignedInSession) -> SignedIn:
     status_code=status.HTTP_201_CREATED,
     summary=docs.SIGNUP_SUMMARY,
     description=docs.SIGNUP_DESCRIPTION,
-    responses=responses(409),
+    responses=responses(409, 429),
 )
-async def signup(body: SignUp) -> UserWithMessage:
-    user = await auth.register(body)
+async def signup(body: SignUp, client: ClientAddress) -> UserWithMessage:
+    user = await auth.register(body, client)
     return UserWithMessage(message="Account created; check your e-mail for the code.", user=user)
 
 
@@ -129,7 +156,7 @@ async def signin(body: SignIn, response: Response, client: ClientAddress) -> Sig
     responses=responses(401, 403, 429),
 )
 async def token(
-    form: Annotated[OAuth2PasswordRequestForm, Depends()], response: Response, client: ClientAddress
+    form: Annotated[PasswordForm, Depends()], response: Response, client: ClientAddress
 ) -> OAuth2Token:
     session = await auth.sign_in(form.username, form.password, client)
     _set_refresh_cookie(response, session)

@@ -97,7 +97,8 @@ def session_id(request: Request) -> str:
 
 
 def client_address(request: Request) -> str | None:
-    """The caller's address (behind a trusted proxy, the forwarded one), for rate limits."""
+    """The caller's address, for rate limits: behind trusted proxies, the X-Forwarded-For entry
+    the proxy appended (config.middleware.ForwardedClientMiddleware), never one the client wrote."""
     return request.client.host if request.client else None
 
 

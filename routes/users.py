@@ -11,7 +11,7 @@ from config.errors import ERROR_ITEMS_FLAG, responses
 from docs import users as docs
 from models.commons import Message, Page
 from models.users import PasswordChange, Role, RoleChange, User, UserUpdate
-from routes.deps import Admin, CoordinatorOrAdmin, CurrentUser, Paging, SessionId
+from routes.deps import Admin, ClientAddress, CoordinatorOrAdmin, CurrentUser, Paging, SessionId
 from utils import accounts, auth, users
 
 router = APIRouter(prefix="/api/users", tags=["users"])
@@ -34,17 +34,19 @@ async def get_current_user(user: CurrentUser) -> User:
     responses=responses(401),
 )
 async def update_current_user(body: UserUpdate, user: CurrentUser) -> User:
-    return await users.update_profile(user.id, body.model_dump(exclude_unset=True))
+    return await accounts.update_own_profile(user, body.model_dump(exclude_unset=True))
 
 
 @router.post(
     "/current/password",
     summary=docs.CHANGE_PASSWORD_SUMMARY,
     description=docs.CHANGE_PASSWORD_DESCRIPTION,
-    responses=responses(401),
+    responses=responses(401, 429),
 )
-async def change_password(body: PasswordChange, user: CurrentUser, session: SessionId) -> Message:
-    await auth.change_password(user, session, body.current_password, body.new_password)
+async def change_password(
+    body: PasswordChange, user: CurrentUser, session: SessionId, client: ClientAddress
+) -> Message:
+    await auth.change_password(user, session, body.current_password, body.new_password, client)
     return Message(message="Password changed; your other sessions have been signed out.")
 
 

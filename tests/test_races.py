@@ -31,11 +31,11 @@ async def test_signup_race_shows_without_the_unique_index(
     await db.collection("users").drop_index("email_lower_unique")
     register = auth.register
 
-    async def racy_register(body: Any) -> Any:
+    async def racy_register(body: Any, *args: Any) -> Any:
         # The naive sign-up: check, hash, insert. Requests all pass the check before any inserts.
         if await users.find_by_email(str(body.email)) is not None:
             raise EmailAlreadyRegistered()
-        return await register(body)
+        return await register(body, *args)
 
     monkeypatch.setattr(auth, "register", racy_register)
     statuses = await _signups(client, "racy@example.org", 20)

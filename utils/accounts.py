@@ -1,10 +1,11 @@
 """Account-wide operations that span several collections, each through its owning module."""
 
 import logging
+from typing import Any
 
 from models.users import Role, User
 from utils import cases, codes, events, feedback, images, intake, users
-from utils.errors import Forbidden, UserNotFound
+from utils.errors import Forbidden, UserNotFound, ValidationFailed
 
 log = logging.getLogger("hosthome.accounts")
 
@@ -53,3 +54,13 @@ async def view_user(viewer: User, user_id: str) -> User:
     if viewer.id != user_id and viewer.role not in (Role.COORDINATOR, Role.ADMIN):
         raise UserNotFound()
     return await users.get_user(user_id)
+
+
+async def update_own_profile(user: User, changes: dict[str, Any]) -> User:
+    """Change the sent profile fields of the signed-in user; 422 when `imageId` names no stored
+    image (as events refuse unknown image ids)."""
+    image_id = changes.get("image_id")
+    if image_id is not None and await images.missing_ids([image_id]):
+        message = f"No such image: {image_id}."
+        raise ValidationFailed(message, details=[{"field": "body.imageId", "message": message}])
+    return await users.update_profile(user.id, changes)

@@ -44,8 +44,9 @@ def _session(user: User, session_id: str, refresh_token: str) -> SignedInSession
     return SignedInSession(user, access, int(lifetime.total_seconds()), refresh_token)
 
 
-async def register(body: SignUp) -> User:
+async def register(body: SignUp, client: str | None = None) -> User:
     """Create an unconfirmed account and e-mail its confirmation code."""
+    await rate_limits.check_signup(client)
     passwords.check_policy(body.password)
     user = await users.create_user(
         email=str(body.email),
@@ -154,8 +155,12 @@ async def reset_password(address: str, code: str, password: str, client: str | N
     await users.set_status(user.id, UserStatus.UNCONFIRMED, UserStatus.ACTIVE)
 
 
-async def change_password(user: User, session_id: str, current: str, new: str) -> None:
+async def change_password(
+    user: User, session_id: str, current: str, new: str, client: str | None = None
+) -> None:
     """Check the current password, set the new one, and end the user's other sessions."""
+    # A stolen access token must not buy more password guesses than sign-in allows.
+    await rate_limits.check_auth_attempt(user.email, client)
     stored = await users.find_credentials(user.email)
     if stored is None or not await passwords.verify_password(current, stored.get("password_hash")):
         raise InvalidCredentials("The current password is not correct.")

@@ -15,6 +15,7 @@ from pymongo import ReturnDocument
 from config.db import db
 from config.settings import active_settings
 from models.commons import utcnow
+from utils import rate_limits
 from utils.errors import CodeExpired, InvalidCode, too_many_requests
 from utils.tokens import keyed_digest
 
@@ -57,10 +58,12 @@ async def consume_code(purpose: Purpose, user_id: str | None, code: str) -> None
     """Accept the code once, or raise InvalidCode, CodeExpired or 429 after too many tries.
 
     The try is counted before the comparison, in one atomic update, so parallel guesses cannot
-    get more than MAX_TRIES between them.
+    get more than MAX_TRIES between them; and each guess counts against the account's daily
+    allowance across codes (rate_limits.check_code_guess).
     """
     if user_id is None:
         raise InvalidCode()
+    await rate_limits.check_code_guess(user_id)
     key = f"{purpose}:{user_id}"
     stored = await _codes().find_one_and_update(
         {"_id": key, "tries": {"$lt": MAX_TRIES}},

@@ -248,6 +248,14 @@ class PreconditionFailed(APIError):
     message = "The resource changed since you read it; reload and try again."
 
 
+class RequestTimeout(APIError):
+    """408 RequestTimeout: the request's headers or body did not arrive in time."""
+
+    status_code = 408
+    code = "RequestTimeout"
+    message = "The request did not arrive in time."
+
+
 class PayloadTooLarge(APIError):
     """413 PayloadTooLarge."""
 
@@ -303,6 +311,7 @@ GENERIC_BY_STATUS: dict[int, type[APIError]] = {
     403: Forbidden,
     404: NotFound,
     405: MethodNotAllowed,
+    408: RequestTimeout,
     409: Conflict,
     412: PreconditionFailed,
     413: PayloadTooLarge,
