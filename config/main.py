@@ -84,7 +84,7 @@ def create_app(settings: Settings | None = None, database_name: str | None = Non
         allow_credentials=True,
         allow_methods=["*"],
         allow_headers=["*"],
-        expose_headers=["X-Request-ID", "ETag", "Location", "Retry-After"],
+        expose_headers=["X-Request-ID", "ETag", "Location", "Retry-After", "WWW-Authenticate"],
     )
     app.add_middleware(
         RequestContextMiddleware,
