@@ -79,16 +79,34 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ServerSelectionTimeoutError, _database_unavailable)
 
 
-def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses` entries for the given error statuses, in the shared shape."""
-    described: dict[int | str, dict[str, Any]] = {}
-    for status in statuses:
-        names = sorted(cls.code for cls in _all_errors() if cls.status_code == status and cls.code)
-        described[status] = {
-            "model": ErrorResponse,
-            "description": "Error codes: " + ", ".join(names) if names else "Error",
-        }
-    return described
+ErrorSpec = int | type[errors.APIError]
+
+
+def responses(*declared: ErrorSpec) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` entries for the errors a route raises itself, grouped by status.
+
+    Each route lists its own error classes (`responses(errors.EventNotFound)`), so its page shows
+    the codes it can answer and no others. A bare status stands for that status's generic error
+    (404 is `NotFound`). The sign-in 401s, the 422 of routes that take input, 500 and 503 are
+    added to each operation by `routes.openapi`, which also writes the descriptions.
+    """
+    by_status: dict[int, set[str]] = {}
+    for item in declared:
+        error = errors.GENERIC_BY_STATUS[item] if isinstance(item, int) else item
+        by_status.setdefault(error.status_code, set()).add(error.code)
+    return {status: error_entry(codes) for status, codes in sorted(by_status.items())}
+
+
+def error_entry(codes: set[str] | list[str]) -> dict[str, Any]:
+    """One OpenAPI response in the shared error shape; `x-error-codes` lists its codes."""
+    names = sorted(set(codes))
+    return {"model": ErrorResponse, "description": describe_codes(names), "x-error-codes": names}
+
+
+def describe_codes(codes: list[str]) -> str:
+    """The description of an error response: each code with the message it usually carries."""
+    messages = {cls.code: cls.message for cls in _all_errors()}
+    return "\n".join(f"- `{code}`: {messages.get(code, '')}".rstrip(": ") for code in codes)
 
 
 def _all_errors() -> list[type[errors.APIError]]:
@@ -101,5 +119,8 @@ def _all_errors() -> list[type[errors.APIError]]:
     return found
 
 
-# Every route can answer these; they are added to each operation of the OpenAPI document.
-DEFAULT_RESPONSES = responses(422, 500, 503)
+# Added to each operation of the OpenAPI document; routes.openapi drops the 422 of operations
+# that take no input.
+DEFAULT_RESPONSES = responses(
+    errors.ValidationFailed, errors.InternalError, errors.DatabaseUnavailable
+)

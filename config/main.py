@@ -17,6 +17,7 @@ from config.version import VERSION
 from docs import app as docs
 from routes import auth, coordinator, events, health, housing_orgs, images, intake_profiles, users
 from routes.deps import authenticate
+from routes.openapi import install_openapi
 from utils.startup import prepare_database
 
 log = logging.getLogger("hosthome")
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None, database_name: str | None = Non
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    install_openapi(app)
     app.add_middleware(
         ErrorShapedCORSMiddleware,
         allow_origins=settings.CORS_ORIGINS,

@@ -27,7 +27,7 @@ from models.auth import (
 from models.commons import Message
 from models.users import EmailAddress
 from routes.deps import ClientAddress, CoordinatorOrAdmin, CurrentUser, SessionId
-from utils import auth
+from utils import auth, errors
 from utils.auth import SignedInSession
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
@@ -63,7 +63,7 @@ def _signed_in(response: Response, session: SignedInSession) -> SignedIn:
     status_code=status.HTTP_201_CREATED,
     summary=docs.SIGNUP_SUMMARY,
     description=docs.SIGNUP_DESCRIPTION,
-    responses=responses(409),
+    responses=responses(errors.EmailAlreadyRegistered, errors.WeakPassword),
 )
 async def signup(body: SignUp) -> UserWithMessage:
     user = await auth.register(body)
@@ -74,7 +74,7 @@ async def signup(body: SignUp) -> UserWithMessage:
     "/signup/confirm",
     summary=docs.CONFIRM_SUMMARY,
     description=docs.CONFIRM_DESCRIPTION,
-    responses=responses(400, 429),
+    responses=responses(errors.InvalidCode, errors.CodeExpired, errors.TooManyRequests),
 )
 async def confirm_signup(
     email: Annotated[EmailStr, Query()], code: Code, client: ClientAddress
@@ -87,7 +87,7 @@ async def confirm_signup(
     "/resend_confirmation_code",
     summary=docs.RESEND_SUMMARY,
     description=docs.RESEND_DESCRIPTION,
-    responses=responses(429),
+    responses=responses(errors.TooManyRequests),
 )
 async def resend_confirmation_code(body: EmailAddress, client: ClientAddress) -> Message:
     await auth.resend_confirmation(str(body.email), client)
@@ -98,7 +98,12 @@ async def resend_confirmation_code(body: EmailAddress, client: ClientAddress) ->
     "/signin",
     summary=docs.SIGNIN_SUMMARY,
     description=docs.SIGNIN_DESCRIPTION,
-    responses=responses(401, 403, 429),
+    responses=responses(
+        errors.InvalidCredentials,
+        errors.EmailNotConfirmed,
+        errors.InvitePending,
+        errors.TooManyRequests,
+    ),
 )
 async def signin(body: SignIn, response: Response, client: ClientAddress) -> SignedIn:
     session = await auth.sign_in(str(body.email), body.password, client)
@@ -109,7 +114,12 @@ async def signin(body: SignIn, response: Response, client: ClientAddress) -> Sig
     "/token",
     summary=docs.TOKEN_SUMMARY,
     description=docs.TOKEN_DESCRIPTION,
-    responses=responses(401, 403, 429),
+    responses=responses(
+        errors.InvalidCredentials,
+        errors.EmailNotConfirmed,
+        errors.InvitePending,
+        errors.TooManyRequests,
+    ),
 )
 async def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()], response: Response, client: ClientAddress
@@ -123,7 +133,7 @@ async def token(
     "/refresh",
     summary=docs.REFRESH_SUMMARY,
     description=docs.REFRESH_DESCRIPTION,
-    responses=responses(401),
+    responses=responses(errors.InvalidToken),
 )
 async def refresh(response: Response, refresh_token: RefreshCookie = None) -> AccessToken:
     session = await auth.refresh(refresh_token)
@@ -135,7 +145,7 @@ async def refresh(response: Response, refresh_token: RefreshCookie = None) -> Ac
     "/session",
     summary=docs.SESSION_SUMMARY,
     description=docs.SESSION_DESCRIPTION,
-    responses=responses(401),
+    responses=responses(errors.InvalidToken),
 )
 async def resume_session(response: Response, refresh_token: RefreshCookie = None) -> SignedIn:
     return _signed_in(response, await auth.refresh(refresh_token))
@@ -145,7 +155,6 @@ async def resume_session(response: Response, refresh_token: RefreshCookie = None
     "/signout",
     summary=docs.SIGNOUT_SUMMARY,
     description=docs.SIGNOUT_DESCRIPTION,
-    responses=responses(401),
 )
 async def signout(user: CurrentUser, session_id: SessionId, response: Response) -> Message:
     await auth.sign_out(user.id, session_id)
@@ -157,7 +166,7 @@ async def signout(user: CurrentUser, session_id: SessionId, response: Response) 
     "/forgot-password",
     summary=docs.FORGOT_SUMMARY,
     description=docs.FORGOT_DESCRIPTION,
-    responses=responses(429),
+    responses=responses(errors.TooManyRequests),
 )
 async def forgot_password(body: EmailAddress, client: ClientAddress) -> Message:
     await auth.forgot_password(str(body.email), client)
@@ -168,7 +177,9 @@ async def forgot_password(body: EmailAddress, client: ClientAddress) -> Message:
     "/forgot-password/confirm",
     summary=docs.FORGOT_CONFIRM_SUMMARY,
     description=docs.FORGOT_CONFIRM_DESCRIPTION,
-    responses=responses(400, 429),
+    responses=responses(
+        errors.InvalidCode, errors.CodeExpired, errors.TooManyRequests, errors.WeakPassword
+    ),
 )
 async def forgot_password_confirm(body: ForgotPasswordConfirm, client: ClientAddress) -> Message:
     await auth.reset_password(str(body.email), body.code, body.password, client)
@@ -180,7 +191,7 @@ async def forgot_password_confirm(body: ForgotPasswordConfirm, client: ClientAdd
     status_code=status.HTTP_201_CREATED,
     summary=docs.INVITE_SUMMARY,
     description=docs.INVITE_DESCRIPTION,
-    responses=responses(401, 403, 409),
+    responses=responses(errors.Forbidden, errors.EmailAlreadyRegistered),
 )
 async def invite(body: Invite, inviter: CoordinatorOrAdmin) -> UserWithMessage:
     user = await auth.invite(inviter, body)
@@ -191,7 +202,7 @@ async def invite(body: Invite, inviter: CoordinatorOrAdmin) -> UserWithMessage:
     "/confirm-invite",
     summary=docs.CONFIRM_INVITE_SUMMARY,
     description=docs.CONFIRM_INVITE_DESCRIPTION,
-    responses=responses(400, 429),
+    responses=responses(errors.InvalidCode, errors.CodeExpired, errors.TooManyRequests),
 )
 async def confirm_invite(
     email: Annotated[EmailStr, Query()], code: Code, client: ClientAddress, response: Response
@@ -204,7 +215,7 @@ async def confirm_invite(
     "/new-password",
     summary=docs.NEW_PASSWORD_SUMMARY,
     description=docs.NEW_PASSWORD_DESCRIPTION,
-    responses=responses(400),
+    responses=responses(errors.InvalidCode, errors.WeakPassword),
 )
 async def new_password(body: NewPassword, response: Response) -> SignedIn:
     return _signed_in(response, await auth.complete_invite(body.session, body.password))
@@ -214,7 +225,6 @@ async def new_password(body: NewPassword, response: Response) -> SignedIn:
     "/secret",
     summary=docs.SECRET_SUMMARY,
     description=docs.SECRET_DESCRIPTION,
-    responses=responses(401),
 )
 async def secret(user: CurrentUser) -> Message:
     return Message(message=f"Welcome, {user.first_name}: you are signed in as a {user.role}.")
@@ -225,7 +235,6 @@ async def secret(user: CurrentUser) -> Message:
     status_code=status.HTTP_204_NO_CONTENT,
     summary=docs.VALIDATE_SUMMARY,
     description=docs.VALIDATE_DESCRIPTION,
-    responses=responses(401),
 )
 async def validate(_: CurrentUser) -> Response:
     return Response(status_code=status.HTTP_204_NO_CONTENT)

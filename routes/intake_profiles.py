@@ -12,7 +12,7 @@ from docs import intake as docs
 from models.intake import Form, Profile, ProfileSave, Review
 from models.users import Role, User
 from routes.deps import CoordinatorOrAdmin, CurrentUser, require_roles
-from utils import intake
+from utils import errors, intake
 
 router = APIRouter(prefix="/api/intake-profile", tags=["intake profiles"])
 
@@ -29,7 +29,7 @@ _WITH_ETAG: dict[int | str, dict[str, Any]] = {
     "/form/{form_id}",
     summary=docs.FORM_SUMMARY,
     description=docs.FORM_DESCRIPTION,
-    responses=responses(401, 404),
+    responses=responses(errors.FormNotFound),
 )
 async def get_form(form_id: str, _: CurrentUser) -> Form:
     return await intake.get_form(form_id)
@@ -39,7 +39,7 @@ async def get_form(form_id: str, _: CurrentUser) -> Form:
     "/{form_id}",
     summary=docs.GET_OWN_SUMMARY,
     description=docs.GET_OWN_DESCRIPTION,
-    responses={**_WITH_ETAG, **responses(401, 403, 404)},
+    responses={**_WITH_ETAG, **responses(errors.Forbidden, errors.FormNotFound)},
 )
 async def get_own_profile(form_id: str, user: GuestOrHost, response: Response) -> Profile:
     profile, etag = await intake.get_own_profile(user, form_id)
@@ -51,7 +51,12 @@ async def get_own_profile(form_id: str, user: GuestOrHost, response: Response) -
     "/{form_id}",
     summary=docs.SAVE_SUMMARY,
     description=docs.SAVE_DESCRIPTION,
-    responses={**_WITH_ETAG, **responses(401, 403, 404, 409, 412)},
+    responses={
+        **_WITH_ETAG,
+        **responses(
+            errors.Forbidden, errors.FormNotFound, errors.Conflict, errors.PreconditionFailed
+        ),
+    },
 )
 async def save_own_profile(
     form_id: str, body: ProfileSave, user: GuestOrHost, response: Response, if_match: IfMatch = None
@@ -65,7 +70,10 @@ async def save_own_profile(
     "/{form_id}/users/{user_id}",
     summary=docs.GET_USER_SUMMARY,
     description=docs.GET_USER_DESCRIPTION,
-    responses={**_WITH_ETAG, **responses(401, 403, 404)},
+    responses={
+        **_WITH_ETAG,
+        **responses(errors.Forbidden, errors.FormNotFound, errors.UserNotFound, errors.NotFound),
+    },
 )
 async def get_user_profile(
     form_id: str, user_id: str, _: CoordinatorOrAdmin, response: Response
@@ -79,7 +87,10 @@ async def get_user_profile(
     "/{form_id}/users/{user_id}/review",
     summary=docs.REVIEW_SUMMARY,
     description=docs.REVIEW_DESCRIPTION,
-    responses={**_WITH_ETAG, **responses(401, 403, 404, 409)},
+    responses={
+        **_WITH_ETAG,
+        **responses(errors.Forbidden, errors.FormNotFound, errors.UserNotFound, errors.Conflict),
+    },
 )
 async def review_profile(
     form_id: str, user_id: str, body: Review, reviewer: CoordinatorOrAdmin, response: Response
