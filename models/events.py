@@ -146,7 +146,7 @@ class EventCreate(APIModel):
     def _ends_after_start(cls, ends_at: datetime, info: ValidationInfo) -> datetime:
         starts_at = info.data.get("starts_at")
         if starts_at is not None and ends_at <= starts_at:
-            raise ValueError("endsAt must be after startsAt.")
+            raise ValueError("Must be after startsAt.")
         return ends_at
 
 
@@ -268,7 +268,7 @@ class EventFilters(APIModel):
             return radius_km  # lat or lon is itself wrong and already reported
         given = [value is not None for value in (info.data["lat"], info.data["lon"], radius_km)]
         if any(given) and not all(given):
-            raise ValueError("lat, lon and radiusKm go together: send all three or none.")
+            raise ValueError("Send lat, lon and radiusKm together, or none of them.")
         return radius_km
 
     @field_validator("starts_to")
@@ -276,7 +276,7 @@ class EventFilters(APIModel):
     def _window_in_order(cls, starts_to: datetime | None, info: ValidationInfo) -> datetime | None:
         starts_from = info.data.get("starts_from")
         if starts_from and starts_to and starts_from > starts_to:
-            raise ValueError("from must not be after to.")
+            raise ValueError("Must not be before from.")
         return starts_to
 
 
