@@ -12,12 +12,23 @@ The backend of the Host Home Program: volunteer **hosts** house young **guests**
 - Sign in with `POST /api/auth/signin` (or the **Authorize** button here, which uses
   `POST /api/auth/token`) and send `Authorization: Bearer <token>`. Access tokens are short-lived;
   `GET /api/auth/refresh` uses the `refresh_token` cookie to get a new one.
+- Operations shown with a lock need a signed-in user; the others are public. A `401` on a locked
+  operation carries `WWW-Authenticate: Bearer` (RFC 6750), with `error="invalid_token"` and the
+  reason when the token sent cannot be used.
 - Collections come back as `{"items": [...], "total": N, "limit": L, "offset": O}` and take
   `limit` (1–100, default 20) and `offset` query parameters.
 - Every error has one shape:
   `{"message", "code", "status", "details"?, "requestId"}`. Branch on `code`; show `message`;
-  quote `requestId` (also in the `X-Request-ID` header) when reporting a problem.
+  quote `requestId` (also in the `X-Request-ID` header) when reporting a problem. Each operation
+  lists the codes it can answer under each status. A `422 ValidationError` has one `details` entry
+  per problem: `field` names it as the API does (`body.endsAt`, `query.limit`), `message` says what
+  is allowed.
 """
+
+WWW_AUTHENTICATE = (
+    'RFC 6750: `Bearer` without a token; `Bearer error="invalid_token", error_description="..."`'
+    " when the token sent cannot be used."
+)
 
 TAGS = [
     {"name": "health", "description": "Is the service up, and can it reach its database?"},

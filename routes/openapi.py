@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from config.errors import describe_codes, error_entry
+from docs import app as docs
 from routes.deps import PUBLIC_ROUTES
 from utils import errors
 
@@ -26,11 +27,7 @@ _METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
 # Schema keys that do not restrict a value: a parameter with only these accepts any text.
 _NOT_A_CONSTRAINT = {"type", "title", "description", "default", "examples", "example"}
 _CHALLENGE = {
-    "WWW-Authenticate": {
-        "description": 'RFC 6750: `Bearer`, or `Bearer error="invalid_token", ...` when the'
-        " token sent cannot be used.",
-        "schema": {"type": "string"},
-    }
+    "WWW-Authenticate": {"description": docs.WWW_AUTHENTICATE, "schema": {"type": "string"}}
 }
 
 
