@@ -181,3 +181,18 @@ async def test_every_validation_problem_is_said_in_plain_words(
     assert details
     for detail in details:
         assert_plain(detail)
+
+
+async def test_a_weak_password_is_told_everything_it_lacks_in_one_sentence(
+    client: httpx.AsyncClient,
+) -> None:
+    body = {"email": "weak@example.org", "password": "short", "firstName": "A", "role": "guest"}
+    response = await client.post("/api/auth/signup", json=body)
+    details = assert_error(response, 422, "WeakPassword")["details"]
+    assert details == [  # type: ignore[comparison-overlap]
+        {
+            "field": "body.password",
+            "message": "Must be 8 to 256 characters long and have an upper-case letter,"
+            " a digit and a symbol.",
+        }
+    ]
