@@ -51,10 +51,13 @@ async def test_a_role_that_cannot_sign_up_lists_the_roles_that_can(
         "firstName": "A",
         "role": "admin",
     }
-    details = details_of(await client.post("/api/auth/signup", json=body))
+    response = await client.post("/api/auth/signup", json=body)
+    details = details_of(response)
     assert details == [
         {"field": "body.role", "message": "Must be one of: guest, host or coordinator."}
     ]
+    # Clients that show only `message` get the problem too.
+    assert response.json()["message"] == "role: Must be one of: guest, host or coordinator."
 
 
 async def test_malformed_json_names_the_body_not_a_character_offset(
@@ -181,6 +184,9 @@ async def test_every_validation_problem_is_said_in_plain_words(
     assert details
     for detail in details:
         assert_plain(detail)
+    summary = response.json()["message"]
+    assert summary.endswith("."), summary
+    assert not [words for words in PYTHON_SPEAK[:-1] if words in summary], summary
 
 
 async def test_a_weak_password_is_told_everything_it_lacks_in_one_sentence(
