@@ -2,8 +2,22 @@
 
 import os
 import sys
+from collections.abc import Mapping
 
-bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+
+def bind_address(environ: Mapping[str, str]) -> str:
+    """host:port to listen on: loopback on the embedded store unless HOST says otherwise.
+
+    The embedded store seeds demo users whose password the README publishes, so it must not be
+    reachable from the network by default; a real deployment (MONGO_DB_URI set) listens on every
+    interface, as Heroku's router needs.
+    """
+    default_host = "0.0.0.0" if environ.get("MONGO_DB_URI") else "127.0.0.1"  # noqa: S104
+    host = environ.get("HOST") or default_host
+    return f"{host}:{environ.get('PORT') or '8000'}"
+
+
+bind = bind_address(os.environ)
 # uvicorn's worker with a deadline on request headers (config/server.py).
 worker_class = "config.server.Worker"
 

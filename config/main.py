@@ -23,6 +23,7 @@ from config.webapp import install_web_app
 from docs import app as docs
 from routes import auth, coordinator, events, health, housing_orgs, images, intake_profiles, users
 from routes.deps import authenticate
+from routes.openapi import install_openapi
 from utils import email
 from utils.startup import prepare_database
 
@@ -105,13 +106,14 @@ def create_app(settings: Settings | None = None, database_name: str | None = Non
         app.include_router(router)
     if settings.WEBAPP_DIR:
         install_web_app(app, settings.WEBAPP_DIR)
+    install_openapi(app)
     app.add_middleware(
         ErrorShapedCORSMiddleware,
         allow_origins=settings.CORS_ORIGINS,
         allow_credentials=True,
         allow_methods=["*"],
         allow_headers=["*"],
-        expose_headers=["X-Request-ID", "ETag", "Location", "Retry-After"],
+        expose_headers=["X-Request-ID", "ETag", "Location", "Retry-After", "WWW-Authenticate"],
     )
     app.add_middleware(
         RequestContextMiddleware,

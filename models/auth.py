@@ -5,16 +5,14 @@ from typing import Literal, Self
 from pydantic import EmailStr, Field, ValidationInfo, field_validator, model_validator
 
 from models.commons import APIModel
-from models.users import Role, User
-
-Password = Field(max_length=1024, description="8–256 characters: lower, upper, digit, symbol.")
+from models.users import NewPasswordText, Role, User
 
 
 class SignUp(APIModel):
     """POST /api/auth/signup."""
 
     email: EmailStr
-    password: str = Password
+    password: NewPasswordText
     first_name: str = Field(min_length=1, max_length=100)
     middle_name: str | None = Field(default=None, max_length=100)
     last_name: str | None = Field(default=None, max_length=100)
@@ -63,7 +61,7 @@ class ForgotPasswordConfirm(APIModel):
 
     email: EmailStr
     code: str = Field(min_length=1, max_length=32)
-    password: str = Password
+    password: NewPasswordText
 
 
 class Invite(APIModel):
@@ -94,7 +92,7 @@ class NewPassword(APIModel):
     session: str | None = SessionToken
     session_id: str | None = SessionToken
     user_id: str | None = Field(default=None, max_length=64)
-    password: str = Password
+    password: NewPasswordText
     confirm_password: str | None = Field(
         default=None, max_length=1024, description="When sent, must equal `password`."
     )

@@ -8,7 +8,16 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, HttpUrl, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    ValidationInfo,
+    field_validator,
+)
 
 from models.commons import APIModel, ExtendedBaseModel, as_utc, utcnow
 
@@ -130,11 +139,30 @@ class EventCreate(APIModel):
     links: Links = Field(default_factory=list)
     image_ids: ImageIds = Field(default_factory=list)
 
-    @model_validator(mode="after")
-    def _ends_after_start(self) -> "EventCreate":
-        if self.ends_at <= self.starts_at:
-            raise ValueError("endsAt must be after startsAt")
-        return self
+    # A field validator, not a model one: it runs beside the other fields' checks (a model
+    # validator runs only once every field is valid) and names body.endsAt.
+    @field_validator("ends_at")
+    @classmethod
+    def _ends_after_start(cls, ends_at: datetime, info: ValidationInfo) -> datetime:
+        starts_at = info.data.get("starts_at")
+        if starts_at is not None and ends_at <= starts_at:
+            raise ValueError("Must be after startsAt.")
+        return ends_at
+
+
+def _drop_null(schema: dict[str, Any]) -> None:
+    """Document the fields of a partial update without `null`, which they refuse."""
+    for documented in schema.get("properties", {}).values():
+        options = documented.get("anyOf", [])
+        if {"type": "null"} in options:
+            rest = [option for option in options if option != {"type": "null"}]
+            del documented["anyOf"]
+            if documented.get("default", "") is None:
+                del documented["default"]
+            if len(rest) == 1:
+                documented.update(rest[0])
+            else:
+                documented["anyOf"] = rest
 
 
 class EventUpdate(APIModel):
@@ -151,12 +179,15 @@ class EventUpdate(APIModel):
     links: Links | None = None
     image_ids: ImageIds | None = None
 
-    @model_validator(mode="after")
-    def _no_nulls(self) -> "EventUpdate":
-        nulls = [name for name in self.model_fields_set if getattr(self, name) is None]
-        if nulls:
-            raise ValueError(f"these fields cannot be null: {', '.join(sorted(nulls))}")
-        return self
+    model_config = ConfigDict(json_schema_extra=_drop_null)
+
+    # Runs only for the fields sent (defaults are not validated), so leaving a field out is fine.
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nulls(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("Cannot be null; leave the field out to keep its value.")
+        return value
 
 
 class Event(APIModel):
@@ -224,29 +255,41 @@ class EventFilters(APIModel):
     )
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
-    radius_km: float | None = Field(default=None, gt=0, le=MAX_RADIUS_KM)
+    radius_km: float | None = Field(default=None, gt=0, le=MAX_RADIUS_KM, validate_default=True)
     status: ListedStatus | None = None
 
-    @model_validator(mode="after")
-    def _consistent(self) -> "EventFilters":
-        given = [value is not None for value in (self.lat, self.lon, self.radius_km)]
+    # Field validators (not a model one), so each problem names its parameter and shows up
+    # beside the others; radiusKm is checked even when missing (validate_default).
+    @field_validator("radius_km")
+    @classmethod
+    def _whole_circle(cls, radius_km: float | None, info: ValidationInfo) -> float | None:
+        if "lat" not in info.data or "lon" not in info.data:
+            return radius_km  # lat or lon is itself wrong and already reported
+        given = [value is not None for value in (info.data["lat"], info.data["lon"], radius_km)]
         if any(given) and not all(given):
-            raise ValueError("lat, lon and radiusKm go together")
-        if self.starts_from and self.starts_to and self.starts_from > self.starts_to:
-            raise ValueError("from must not be after to")
-        return self
+            raise ValueError("Send lat, lon and radiusKm together, or none of them.")
+        return radius_km
+
+    @field_validator("starts_to")
+    @classmethod
+    def _window_in_order(cls, starts_to: datetime | None, info: ValidationInfo) -> datetime | None:
+        starts_from = info.data.get("starts_from")
+        if starts_from and starts_to and starts_from > starts_to:
+            raise ValueError("Must not be before from.")
+        return starts_to
 
 
 class FeedbackCreate(APIModel):
     """POST /api/events/{eventId}/feedback."""
 
-    comment: str = Field(min_length=1, max_length=2000)
+    comment: str = Field(min_length=1, max_length=2000, json_schema_extra={"pattern": r"\S"})
 
-    @model_validator(mode="after")
-    def _not_blank(self) -> "FeedbackCreate":
-        if not self.comment.strip():
-            raise ValueError("comment must not be blank")
-        return self
+    @field_validator("comment")
+    @classmethod
+    def _not_blank(cls, comment: str) -> str:
+        if not comment.strip():
+            raise ValueError("Must not be blank.")
+        return comment
 
 
 class FeedbackDocument(ExtendedBaseModel):

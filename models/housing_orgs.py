@@ -7,9 +7,15 @@ from pydantic import Field, StringConstraints
 
 from models.commons import APIModel, ExtendedBaseModel, new_id, utcnow
 
-# Names are trimmed before they are checked, so a name of spaces only is refused as empty.
-OrgName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-ProgramName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# Names are trimmed before they are checked, so a name of spaces only is refused as empty; the
+# schema says so with a pattern (JSON Schema patterns search: "has a character that is not space").
+_NotBlank = Field(json_schema_extra={"pattern": r"\S"})
+OrgName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), _NotBlank
+]
+ProgramName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), _NotBlank
+]
 
 
 class ProgramDocument(APIModel):

@@ -8,6 +8,19 @@ from pydantic import BeforeValidator, EmailStr, Field, PlainSerializer
 
 from models.commons import APIModel, ExtendedBaseModel, utcnow
 
+# The password rule. utils.passwords enforces it and answers 422 WeakPassword, as the contract
+# says, so the bounds are stated in the schema rather than enforced by pydantic (which would
+# answer ValidationError): /docs and generated clients show the rule the server applies.
+PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH = 8, 256
+NewPasswordText = Annotated[
+    str,
+    Field(
+        description=f"{PASSWORD_MIN_LENGTH} to {PASSWORD_MAX_LENGTH} characters with a lower-case"
+        " letter, an upper-case letter, a digit and a symbol; 422 WeakPassword otherwise.",
+        json_schema_extra={"minLength": PASSWORD_MIN_LENGTH, "maxLength": PASSWORD_MAX_LENGTH},
+    ),
+]
+
 
 class Role(StrEnum):
     """What a user may do."""
@@ -124,7 +137,7 @@ class PasswordChange(APIModel):
     """POST /api/users/current/password."""
 
     current_password: str = Field(max_length=1024)
-    new_password: str = Field(max_length=1024)
+    new_password: NewPasswordText
 
 
 class EmailAddress(APIModel):

@@ -28,7 +28,7 @@ from models.auth import (
 from models.commons import Message
 from models.users import EmailAddress
 from routes.deps import ClientAddress, CoordinatorOrAdmin, CurrentUser, SessionId
-from utils import auth
+from utils import auth, errors
 from utils.auth import SignedInSession
 from utils.errors import NotImplementedFeature
 
@@ -100,7 +100,7 @@ def _signed_in(response: Response, session: SignedInSession) -> SignedIn:
     status_code=status.HTTP_201_CREATED,
     summary=docs.SIGNUP_SUMMARY,
     description=docs.SIGNUP_DESCRIPTION,
-    responses=responses(409, 429),
+    responses=responses(errors.EmailAlreadyRegistered, errors.WeakPassword, errors.TooManyRequests),
 )
 async def signup(body: SignUp, client: ClientAddress) -> UserWithMessage:
     user = await auth.register(body, client)
@@ -113,7 +113,7 @@ async def signup(body: SignUp, client: ClientAddress) -> UserWithMessage:
     description=docs.CONFIRM_DESCRIPTION,
     response_model=Message,
     responses={
-        **responses(400, 429),
+        **responses(errors.InvalidCode, errors.CodeExpired, errors.TooManyRequests),
         **_redirects(f"A browser: to {SIGNUP_CONFIRMED_PAGE} or {SIGNUP_FAILED_PAGE}."),
     },
     openapi_extra={BROWSER_ERROR_PAGE: {"page": SIGNUP_FAILED_PAGE}},
@@ -131,7 +131,7 @@ async def confirm_signup(
     "/resend_confirmation_code",
     summary=docs.RESEND_SUMMARY,
     description=docs.RESEND_DESCRIPTION,
-    responses=responses(429),
+    responses=responses(errors.TooManyRequests),
 )
 async def resend_confirmation_code(body: EmailAddress, client: ClientAddress) -> Message:
     await auth.resend_confirmation(str(body.email), client)
@@ -142,7 +142,12 @@ async def resend_confirmation_code(body: EmailAddress, client: ClientAddress) ->
     "/signin",
     summary=docs.SIGNIN_SUMMARY,
     description=docs.SIGNIN_DESCRIPTION,
-    responses=responses(401, 403, 429),
+    responses=responses(
+        errors.InvalidCredentials,
+        errors.EmailNotConfirmed,
+        errors.InvitePending,
+        errors.TooManyRequests,
+    ),
 )
 async def signin(body: SignIn, response: Response, client: ClientAddress) -> SignedIn:
     session = await auth.sign_in(str(body.email), body.password, client)
@@ -153,7 +158,12 @@ async def signin(body: SignIn, response: Response, client: ClientAddress) -> Sig
     "/token",
     summary=docs.TOKEN_SUMMARY,
     description=docs.TOKEN_DESCRIPTION,
-    responses=responses(401, 403, 429),
+    responses=responses(
+        errors.InvalidCredentials,
+        errors.EmailNotConfirmed,
+        errors.InvitePending,
+        errors.TooManyRequests,
+    ),
 )
 async def token(
     form: Annotated[PasswordForm, Depends()], response: Response, client: ClientAddress
@@ -167,7 +177,7 @@ async def token(
     "/refresh",
     summary=docs.REFRESH_SUMMARY,
     description=docs.REFRESH_DESCRIPTION,
-    responses=responses(401),
+    responses=responses(errors.InvalidToken),
 )
 async def refresh(response: Response, refresh_token: RefreshCookie = None) -> AccessToken:
     session = await auth.refresh(refresh_token)
@@ -179,7 +189,7 @@ async def refresh(response: Response, refresh_token: RefreshCookie = None) -> Ac
     "/session",
     summary=docs.SESSION_SUMMARY,
     description=docs.SESSION_DESCRIPTION,
-    responses=responses(401),
+    responses=responses(errors.InvalidToken),
 )
 async def resume_session(response: Response, refresh_token: RefreshCookie = None) -> SignedIn:
     return _signed_in(response, await auth.refresh(refresh_token))
@@ -189,7 +199,6 @@ async def resume_session(response: Response, refresh_token: RefreshCookie = None
     "/signout",
     summary=docs.SIGNOUT_SUMMARY,
     description=docs.SIGNOUT_DESCRIPTION,
-    responses=responses(401),
 )
 async def signout(user: CurrentUser, session_id: SessionId, response: Response) -> Message:
     await auth.sign_out(user.id, session_id)
@@ -201,7 +210,7 @@ async def signout(user: CurrentUser, session_id: SessionId, response: Response) 
     "/forgot-password",
     summary=docs.FORGOT_SUMMARY,
     description=docs.FORGOT_DESCRIPTION,
-    responses=responses(429),
+    responses=responses(errors.TooManyRequests),
 )
 async def forgot_password(body: EmailAddress, client: ClientAddress) -> Message:
     await auth.forgot_password(str(body.email), client)
@@ -212,7 +221,9 @@ async def forgot_password(body: EmailAddress, client: ClientAddress) -> Message:
     "/forgot-password/confirm",
     summary=docs.FORGOT_CONFIRM_SUMMARY,
     description=docs.FORGOT_CONFIRM_DESCRIPTION,
-    responses=responses(400, 429),
+    responses=responses(
+        errors.InvalidCode, errors.CodeExpired, errors.TooManyRequests, errors.WeakPassword
+    ),
 )
 async def forgot_password_confirm(body: ForgotPasswordConfirm, client: ClientAddress) -> Message:
     await auth.reset_password(str(body.email), body.code, body.password, client)
@@ -224,7 +235,7 @@ async def forgot_password_confirm(body: ForgotPasswordConfirm, client: ClientAdd
     status_code=status.HTTP_201_CREATED,
     summary=docs.INVITE_SUMMARY,
     description=docs.INVITE_DESCRIPTION,
-    responses=responses(401, 403, 409),
+    responses=responses(errors.Forbidden, errors.EmailAlreadyRegistered),
 )
 async def invite(body: Invite, inviter: CoordinatorOrAdmin) -> UserWithMessage:
     user = await auth.invite(inviter, body)
@@ -237,7 +248,7 @@ async def invite(body: Invite, inviter: CoordinatorOrAdmin) -> UserWithMessage:
     description=docs.CONFIRM_INVITE_DESCRIPTION,
     response_model=NewPasswordChallenge,
     responses={
-        **responses(400, 429),
+        **responses(errors.InvalidCode, errors.CodeExpired, errors.TooManyRequests),
         **_redirects(
             f"A browser: to {CREATE_PASSWORD_PAGE}?userId=&sessionId= or"
             f" {CREATE_PASSWORD_PAGE}?error=<message>."
@@ -264,7 +275,7 @@ async def confirm_invite(
     "/new-password",
     summary=docs.NEW_PASSWORD_SUMMARY,
     description=docs.NEW_PASSWORD_DESCRIPTION,
-    responses=responses(400),
+    responses=responses(errors.InvalidCode, errors.WeakPassword),
 )
 async def new_password(body: NewPassword, response: Response) -> SignedIn:
     session = await auth.complete_invite(body.token, body.password, body.user_id)
@@ -275,7 +286,7 @@ async def new_password(body: NewPassword, response: Response) -> SignedIn:
     "/google",
     summary=docs.GOOGLE_SUMMARY,
     description=docs.GOOGLE_DESCRIPTION,
-    responses=responses(501),
+    responses=responses(errors.NotImplementedFeature),
 )
 async def google_redirect(
     redirect_uri: Annotated[str | None, Query(max_length=2048)] = None,
@@ -287,7 +298,7 @@ async def google_redirect(
     "/google/sign_in",
     summary=docs.GOOGLE_SIGN_IN_SUMMARY,
     description=docs.GOOGLE_DESCRIPTION,
-    responses=responses(501),
+    responses=responses(errors.NotImplementedFeature),
 )
 async def google_sign_in(
     callback_uri: Annotated[str | None, Query(max_length=2048)] = None,
@@ -300,7 +311,7 @@ async def google_sign_in(
     "/google/sign_up",
     summary=docs.GOOGLE_SIGN_UP_SUMMARY,
     description=docs.GOOGLE_DESCRIPTION,
-    responses=responses(501),
+    responses=responses(errors.NotImplementedFeature),
 )
 async def google_sign_up(
     callback_uri: Annotated[str | None, Query(max_length=2048)] = None,
@@ -313,7 +324,6 @@ async def google_sign_up(
     "/secret",
     summary=docs.SECRET_SUMMARY,
     description=docs.SECRET_DESCRIPTION,
-    responses=responses(401),
 )
 async def secret(user: CurrentUser) -> Message:
     return Message(message=f"Welcome, {user.first_name}: you are signed in as a {user.role}.")
@@ -324,7 +334,6 @@ async def secret(user: CurrentUser) -> Message:
     status_code=status.HTTP_204_NO_CONTENT,
     summary=docs.VALIDATE_SUMMARY,
     description=docs.VALIDATE_DESCRIPTION,
-    responses=responses(401),
 )
 async def validate(_: CurrentUser) -> Response:
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -13,7 +13,7 @@ from models.cases import CaseStatus, CaseUpdate, Dashboard, DashboardItem, Dashb
 from models.commons import Page
 from models.users import Role, User
 from routes.deps import CoordinatorOrAdmin, Paging
-from utils import dashboard, users
+from utils import dashboard, errors, users
 
 router = APIRouter(tags=["coordinator"])
 
@@ -22,7 +22,7 @@ router = APIRouter(tags=["coordinator"])
     "/api/coordinator/dashboard/all",
     summary=docs.DASHBOARD_SUMMARY,
     description=docs.DASHBOARD_DESCRIPTION,
-    responses=responses(401, 403),
+    responses=responses(errors.Forbidden),
 )
 async def get_dashboard(
     caller: CoordinatorOrAdmin,
@@ -44,7 +44,7 @@ async def get_dashboard(
     "/api/coordinator/cases/{user_id}",
     summary=docs.UPDATE_CASE_SUMMARY,
     description=docs.UPDATE_CASE_DESCRIPTION,
-    responses=responses(401, 403, 404),
+    responses=responses(errors.Forbidden, errors.UserNotFound),
 )
 async def update_case(user_id: str, body: CaseUpdate, _: CoordinatorOrAdmin) -> DashboardItem:
     return await dashboard.update_case(user_id, body)
@@ -54,7 +54,7 @@ async def update_case(user_id: str, body: CaseUpdate, _: CoordinatorOrAdmin) -> 
     "/api/hosts",
     summary=docs.HOSTS_SUMMARY,
     description=docs.HOSTS_DESCRIPTION,
-    responses=responses(401, 403),
+    responses=responses(errors.Forbidden),
 )
 async def list_hosts(
     _: CoordinatorOrAdmin,

@@ -14,7 +14,14 @@ from fastapi.security import OAuth2PasswordBearer
 from config.settings import active_settings
 from models.users import Role, User, UserStatus
 from utils import tokens, users
-from utils.errors import Forbidden, InvalidToken, NotAuthenticated, SessionRevoked, TokenExpired
+from utils.errors import (
+    APIError,
+    Forbidden,
+    InvalidToken,
+    NotAuthenticated,
+    SessionRevoked,
+    TokenExpired,
+)
 
 # Method and path template of every route that needs no sign-in.
 PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
@@ -53,6 +60,17 @@ def is_public(request: Request) -> bool:
     return (request.method, path) in PUBLIC_ROUTES
 
 
+def invalid_token_challenge(exc: APIError) -> str:
+    """The RFC 6750 challenge for a bearer token that was sent but cannot be used.
+
+    error_description may hold only printable ASCII without quote or backslash (RFC 6750 §3).
+    """
+    description = "".join(
+        char for char in str(exc.detail) if " " <= char <= "~" and char not in '"\\'
+    )
+    return f'Bearer error="invalid_token", error_description="{description}"'
+
+
 async def authenticate(
     request: Request, token: Annotated[str | None, Depends(_bearer)]
 ) -> User | None:
@@ -66,15 +84,16 @@ async def authenticate(
     if not token:
         if public:
             return None
-        raise NotAuthenticated()
+        raise NotAuthenticated(headers={"WWW-Authenticate": "Bearer"})
     try:
         claims = tokens.verify_token(active_settings(), token)
         user = await users.get_session_user(claims.user_id, claims.session_id)
         if user.status == UserStatus.DELETING:  # an account being deleted is gone already
             raise InvalidToken("The account this token belongs to no longer exists.")
-    except (InvalidToken, TokenExpired, SessionRevoked):
+    except (InvalidToken, TokenExpired, SessionRevoked) as exc:
         if public:
             return None
+        exc.headers = {**(exc.headers or {}), "WWW-Authenticate": invalid_token_challenge(exc)}
         raise
     request.state.session_id = claims.session_id
     return user

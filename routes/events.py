@@ -23,7 +23,7 @@ from models.events import (
 )
 from models.users import User
 from routes.deps import CoordinatorOrAdmin, CurrentUser, OptionalUser, Paging
-from utils import events, feedback
+from utils import errors, events, feedback
 
 router = APIRouter(prefix="/api/events", tags=["events"])
 current_router = APIRouter(prefix="/api/users/current", tags=["events"])
@@ -34,7 +34,6 @@ current_router = APIRouter(prefix="/api/users/current", tags=["events"])
     status_code=status.HTTP_201_CREATED,
     summary=docs.CREATE_SUMMARY,
     description=docs.CREATE_DESCRIPTION,
-    responses=responses(401),
 )
 async def create_event(body: EventCreate, user: CurrentUser) -> Event:
     return await events.create_event(user, body)
@@ -50,7 +49,7 @@ async def list_events(filters: Annotated[EventFilters, Query()], paging: Paging)
     "/queue",
     summary=docs.QUEUE_SUMMARY,
     description=docs.QUEUE_DESCRIPTION,
-    responses=responses(401, 403),
+    responses=responses(errors.Forbidden),
 )
 async def approval_queue(_: CoordinatorOrAdmin, paging: Paging) -> Page[Event]:
     return await events.pending_events(limit=paging.limit, offset=paging.offset)
@@ -60,7 +59,7 @@ async def approval_queue(_: CoordinatorOrAdmin, paging: Paging) -> Page[Event]:
     "/{event_id}",
     summary=docs.GET_SUMMARY,
     description=docs.GET_DESCRIPTION,
-    responses=responses(404),
+    responses=responses(errors.EventNotFound),
 )
 async def get_event(event_id: str, viewer: OptionalUser) -> Event:
     return await events.get_event(viewer, event_id)
@@ -70,7 +69,7 @@ async def get_event(event_id: str, viewer: OptionalUser) -> Event:
     "/{event_id}",
     summary=docs.UPDATE_SUMMARY,
     description=docs.UPDATE_DESCRIPTION,
-    responses=responses(401, 403, 404, 409),
+    responses=responses(errors.Forbidden, errors.EventNotFound, errors.Conflict),
 )
 async def update_event(event_id: str, body: EventUpdate, user: CurrentUser) -> Event:
     return await events.update_event(user, event_id, body)
@@ -80,7 +79,7 @@ async def update_event(event_id: str, body: EventUpdate, user: CurrentUser) -> E
     "/{event_id}/cancel",
     summary=docs.CANCEL_SUMMARY,
     description=docs.CANCEL_DESCRIPTION,
-    responses=responses(401, 403, 404, 409),
+    responses=responses(errors.Forbidden, errors.EventNotFound, errors.Conflict),
 )
 async def cancel_event(event_id: str, user: CurrentUser) -> Event:
     return await events.cancel_event(user, event_id)
@@ -93,7 +92,7 @@ async def cancel_event(event_id: str, user: CurrentUser) -> Event:
     description=docs.ATTEND_DESCRIPTION,
     responses={
         200: {"model": Attendance, "description": "Already attending"},
-        **responses(401, 404, 409),
+        **responses(errors.EventNotFound, errors.Conflict, errors.EventFull),
     },
 )
 async def attend(event_id: str, user: CurrentUser, response: Response) -> Attendance:
@@ -107,7 +106,7 @@ async def attend(event_id: str, user: CurrentUser, response: Response) -> Attend
     status_code=status.HTTP_204_NO_CONTENT,
     summary=docs.LEAVE_SUMMARY,
     description=docs.LEAVE_DESCRIPTION,
-    responses=responses(401, 404),
+    responses=responses(errors.EventNotFound),
 )
 async def leave(event_id: str, user: CurrentUser) -> Response:
     await events.leave(user, event_id)
@@ -118,7 +117,7 @@ async def leave(event_id: str, user: CurrentUser) -> Response:
     "/{event_id}/attendees",
     summary=docs.ATTENDEES_SUMMARY,
     description=docs.ATTENDEES_DESCRIPTION,
-    responses=responses(401, 403, 404),
+    responses=responses(errors.Forbidden, errors.EventNotFound),
 )
 async def list_attendees(event_id: str, user: CurrentUser, paging: Paging) -> Page[User]:
     return await events.list_attendees(user, event_id, limit=paging.limit, offset=paging.offset)
@@ -128,7 +127,7 @@ async def list_attendees(event_id: str, user: CurrentUser, paging: Paging) -> Pa
     "/{event_id}/decision",
     summary=docs.DECISION_SUMMARY,
     description=docs.DECISION_DESCRIPTION,
-    responses=responses(401, 403, 404, 409),
+    responses=responses(errors.Forbidden, errors.EventNotFound, errors.AlreadyDecided),
 )
 async def decide(event_id: str, body: Decision, staff: CoordinatorOrAdmin) -> Event:
     return await events.decide(staff, event_id, body.approve)
@@ -139,7 +138,7 @@ async def decide(event_id: str, body: Decision, staff: CoordinatorOrAdmin) -> Ev
     status_code=status.HTTP_201_CREATED,
     summary=docs.ADD_FEEDBACK_SUMMARY,
     description=docs.ADD_FEEDBACK_DESCRIPTION,
-    responses=responses(401, 404),
+    responses=responses(errors.EventNotFound),
 )
 async def add_feedback(event_id: str, body: FeedbackCreate, user: CurrentUser) -> Feedback:
     return await feedback.add_feedback(user, event_id, body.comment)
@@ -149,7 +148,7 @@ async def add_feedback(event_id: str, body: FeedbackCreate, user: CurrentUser) -
     "/{event_id}/feedback",
     summary=docs.LIST_FEEDBACK_SUMMARY,
     description=docs.LIST_FEEDBACK_DESCRIPTION,
-    responses=responses(401, 404),
+    responses=responses(errors.EventNotFound),
 )
 async def list_feedback(event_id: str, user: CurrentUser, paging: Paging) -> Page[Feedback]:
     return await feedback.list_feedback(user, event_id, limit=paging.limit, offset=paging.offset)
@@ -160,7 +159,7 @@ async def list_feedback(event_id: str, user: CurrentUser, paging: Paging) -> Pag
     status_code=status.HTTP_204_NO_CONTENT,
     summary=docs.DELETE_FEEDBACK_SUMMARY,
     description=docs.DELETE_FEEDBACK_DESCRIPTION,
-    responses=responses(401, 403, 404),
+    responses=responses(errors.Forbidden, errors.EventNotFound, errors.FeedbackNotFound),
 )
 async def delete_feedback(event_id: str, feedback_id: str, user: CurrentUser) -> Response:
     await feedback.delete_feedback(user, event_id, feedback_id)
@@ -171,7 +170,6 @@ async def delete_feedback(event_id: str, feedback_id: str, user: CurrentUser) ->
     "/events",
     summary=docs.MY_EVENTS_SUMMARY,
     description=docs.MY_EVENTS_DESCRIPTION,
-    responses=responses(401),
 )
 async def my_events(
     user: CurrentUser, paging: Paging, kind: EventKind = EventKind.CREATED
@@ -184,7 +182,7 @@ async def my_events(
     status_code=status.HTTP_204_NO_CONTENT,
     summary=docs.SAVE_SUMMARY,
     description=docs.SAVE_DESCRIPTION,
-    responses=responses(401, 404),
+    responses=responses(errors.EventNotFound),
 )
 async def save_event(event_id: str, user: CurrentUser) -> Response:
     await events.save_for_user(user, event_id)
@@ -196,7 +194,6 @@ async def save_event(event_id: str, user: CurrentUser) -> Response:
     status_code=status.HTTP_204_NO_CONTENT,
     summary=docs.UNSAVE_SUMMARY,
     description=docs.UNSAVE_DESCRIPTION,
-    responses=responses(401),
 )
 async def unsave_event(event_id: str, user: CurrentUser) -> Response:
     await events.unsave_for_user(user, event_id)

@@ -17,7 +17,7 @@ from models.housing_orgs import (
     ProgramCreate,
 )
 from routes.deps import CoordinatorOrAdmin, CurrentUser, Paging
-from utils import housing_orgs
+from utils import errors, housing_orgs
 
 router = APIRouter(prefix="/api/housing-orgs", tags=["housing orgs"])
 
@@ -26,9 +26,7 @@ def _location(org_id: str) -> str:
     return f"{router.prefix}/{org_id}"
 
 
-@router.get(
-    "", summary=docs.LIST_SUMMARY, description=docs.LIST_DESCRIPTION, responses=responses(401)
-)
+@router.get("", summary=docs.LIST_SUMMARY, description=docs.LIST_DESCRIPTION)
 async def list_orgs(_: CurrentUser, paging: Paging) -> Page[HousingOrg]:
     return await housing_orgs.list_orgs(paging.limit, paging.offset)
 
@@ -41,7 +39,7 @@ async def list_orgs(_: CurrentUser, paging: Paging) -> Page[HousingOrg]:
     description=docs.CREATE_DESCRIPTION,
     responses={
         303: {"description": "The name is taken; `Location` is the organisation that has it."},
-        **responses(401, 403),
+        **responses(errors.Forbidden, errors.Conflict),
     },
 )
 async def create_org(body: HousingOrgCreate, _: CoordinatorOrAdmin) -> Response:
@@ -60,7 +58,7 @@ async def create_org(body: HousingOrgCreate, _: CoordinatorOrAdmin) -> Response:
     "/{org_id}",
     summary=docs.GET_SUMMARY,
     description=docs.GET_DESCRIPTION,
-    responses=responses(401, 404),
+    responses=responses(errors.HousingOrgNotFound),
 )
 async def get_org(org_id: str, _: CurrentUser) -> HousingOrg:
     return await housing_orgs.get_org(org_id)
@@ -73,7 +71,7 @@ async def get_org(org_id: str, _: CurrentUser) -> HousingOrg:
     description=docs.REPLACE_DESCRIPTION,
     responses={
         201: {"description": "Created with this id.", "model": HousingOrg},
-        **responses(401, 403, 409),
+        **responses(errors.Forbidden, errors.IdMismatch, errors.Conflict),
     },
 )
 async def replace_org(org_id: str, body: HousingOrgReplace, _: CoordinatorOrAdmin) -> Response:
@@ -92,7 +90,7 @@ async def replace_org(org_id: str, body: HousingOrgReplace, _: CoordinatorOrAdmi
     status_code=status.HTTP_204_NO_CONTENT,
     summary=docs.DELETE_SUMMARY,
     description=docs.DELETE_DESCRIPTION,
-    responses=responses(401, 403, 404),
+    responses=responses(errors.Forbidden, errors.HousingOrgNotFound),
 )
 async def delete_org(org_id: str, _: CoordinatorOrAdmin) -> Response:
     await housing_orgs.delete_org(org_id)
@@ -104,7 +102,7 @@ async def delete_org(org_id: str, _: CoordinatorOrAdmin) -> Response:
     status_code=status.HTTP_201_CREATED,
     summary=docs.ADD_PROGRAM_SUMMARY,
     description=docs.ADD_PROGRAM_DESCRIPTION,
-    responses=responses(401, 403, 404, 409),
+    responses=responses(errors.Forbidden, errors.HousingOrgNotFound, errors.Conflict),
 )
 async def add_program(org_id: str, body: ProgramCreate, _: CoordinatorOrAdmin) -> Program:
     return await housing_orgs.add_program(org_id, body.program_name)
@@ -115,7 +113,7 @@ async def add_program(org_id: str, body: ProgramCreate, _: CoordinatorOrAdmin) -
     status_code=status.HTTP_204_NO_CONTENT,
     summary=docs.DELETE_PROGRAM_SUMMARY,
     description=docs.DELETE_PROGRAM_DESCRIPTION,
-    responses=responses(401, 403, 404),
+    responses=responses(errors.Forbidden, errors.HousingOrgNotFound, errors.NotFound),
 )
 async def delete_program(org_id: str, program_id: str, _: CoordinatorOrAdmin) -> Response:
     await housing_orgs.delete_program(org_id, program_id)

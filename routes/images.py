@@ -11,7 +11,7 @@ from config.errors import responses
 from docs import images as docs
 from models.images import Image
 from routes.deps import CurrentUser
-from utils import images
+from utils import errors, images
 
 router = APIRouter(prefix="/api/images", tags=["images"])
 
@@ -26,7 +26,7 @@ _IMAGE_CONTENT: dict[str, Any] = {
     status_code=status.HTTP_201_CREATED,
     summary=docs.UPLOAD_SUMMARY,
     description=docs.UPLOAD_DESCRIPTION,
-    responses=responses(401, 413, 415),
+    responses=responses(errors.PayloadTooLarge, errors.UnsupportedMediaType),
 )
 async def upload_image(file: UploadFile, user: CurrentUser) -> Image:
     return await images.upload_image(user, file)
@@ -40,7 +40,7 @@ async def upload_image(file: UploadFile, user: CurrentUser) -> Image:
     responses={
         200: _IMAGE_CONTENT,
         304: {"description": "Not modified: the ETag sent is current."},
-        **responses(404),
+        **responses(errors.ImageNotFound),
     },
 )
 async def get_image(
@@ -62,7 +62,7 @@ async def get_image(
     status_code=status.HTTP_204_NO_CONTENT,
     summary=docs.DELETE_SUMMARY,
     description=docs.DELETE_DESCRIPTION,
-    responses=responses(401, 403, 404),
+    responses=responses(errors.Forbidden, errors.ImageNotFound),
 )
 async def delete_image(image_id: str, user: CurrentUser) -> Response:
     await images.delete_image(user, image_id)

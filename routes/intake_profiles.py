@@ -13,7 +13,7 @@ from docs import intake as docs
 from models.intake import FieldGroup, Form, Profile, ProfileSave, Responses, Review, SectionSave
 from models.users import Role, User
 from routes.deps import CoordinatorOrAdmin, CurrentUser, require_roles
-from utils import intake
+from utils import errors, intake
 
 router = APIRouter(prefix="/api/intake-profile", tags=["intake profiles"])
 web_app_router = APIRouter(prefix="/api/profile", tags=["intake profiles"])
@@ -31,7 +31,7 @@ _WITH_ETAG: dict[int | str, dict[str, Any]] = {
     "/form/{form_id}",
     summary=docs.FORM_SUMMARY,
     description=docs.FORM_DESCRIPTION,
-    responses=responses(401, 404),
+    responses=responses(errors.FormNotFound),
     response_model_exclude_none=True,
 )
 async def get_form(form_id: str, _: CurrentUser) -> Form:
@@ -42,7 +42,7 @@ async def get_form(form_id: str, _: CurrentUser) -> Form:
     "/responses/{form_id}",
     summary=docs.RESPONSES_SUMMARY,
     description=docs.RESPONSES_DESCRIPTION,
-    responses=responses(401, 403, 404),
+    responses=responses(errors.Forbidden, errors.FormNotFound),
 )
 async def get_own_responses(form_id: str, user: GuestOrHost) -> Responses:
     return await intake.get_own_responses(user, form_id)
@@ -52,7 +52,7 @@ async def get_own_responses(form_id: str, user: GuestOrHost) -> Responses:
     "/{form_id}",
     summary=docs.GET_OWN_SUMMARY,
     description=docs.GET_OWN_DESCRIPTION,
-    responses={**_WITH_ETAG, **responses(401, 403, 404)},
+    responses={**_WITH_ETAG, **responses(errors.Forbidden, errors.FormNotFound)},
 )
 async def get_own_profile(form_id: str, user: GuestOrHost, response: Response) -> Profile:
     profile, etag = await intake.get_own_profile(user, form_id)
@@ -64,7 +64,12 @@ async def get_own_profile(form_id: str, user: GuestOrHost, response: Response) -
     "/{form_id}",
     summary=docs.SAVE_SUMMARY,
     description=docs.SAVE_DESCRIPTION,
-    responses={**_WITH_ETAG, **responses(401, 403, 404, 409, 412)},
+    responses={
+        **_WITH_ETAG,
+        **responses(
+            errors.Forbidden, errors.FormNotFound, errors.Conflict, errors.PreconditionFailed
+        ),
+    },
 )
 async def save_own_profile(
     form_id: str, body: ProfileSave, user: GuestOrHost, response: Response, if_match: IfMatch = None
@@ -78,7 +83,10 @@ async def save_own_profile(
     "/{form_id}/users/{user_id}",
     summary=docs.GET_USER_SUMMARY,
     description=docs.GET_USER_DESCRIPTION,
-    responses={**_WITH_ETAG, **responses(401, 403, 404)},
+    responses={
+        **_WITH_ETAG,
+        **responses(errors.Forbidden, errors.FormNotFound, errors.UserNotFound, errors.NotFound),
+    },
 )
 async def get_user_profile(
     form_id: str, user_id: str, _: CoordinatorOrAdmin, response: Response
@@ -92,7 +100,10 @@ async def get_user_profile(
     "/{form_id}/users/{user_id}/review",
     summary=docs.REVIEW_SUMMARY,
     description=docs.REVIEW_DESCRIPTION,
-    responses={**_WITH_ETAG, **responses(401, 403, 404, 409)},
+    responses={
+        **_WITH_ETAG,
+        **responses(errors.Forbidden, errors.FormNotFound, errors.UserNotFound, errors.Conflict),
+    },
 )
 async def review_profile(
     form_id: str, user_id: str, body: Review, reviewer: CoordinatorOrAdmin, response: Response
@@ -110,7 +121,7 @@ async def review_profile(
     "/responses",
     summary=docs.SAVE_SECTION_SUMMARY,
     description=docs.SAVE_SECTION_DESCRIPTION,
-    responses={**_WITH_ETAG, **responses(401, 403, 409)},
+    responses={**_WITH_ETAG, **responses(errors.Forbidden, errors.FormNotFound, errors.Conflict)},
 )
 async def save_section(body: SectionSave, user: GuestOrHost, response: Response) -> Profile:
     profile, etag = await intake.save_section(user, body)
@@ -122,7 +133,7 @@ async def save_section(body: SectionSave, user: GuestOrHost, response: Response)
     "/{form_id}",
     summary=docs.FORM_SUMMARY,
     description=docs.WEB_APP_FORM_DESCRIPTION,
-    responses=responses(401, 404),
+    responses=responses(errors.FormNotFound),
     response_model_exclude_none=True,
 )
 async def get_web_app_form(form_id: str, _: CurrentUser) -> Form:
@@ -133,7 +144,7 @@ async def get_web_app_form(form_id: str, _: CurrentUser) -> Form:
     "/{form_id}/{section_id}",
     summary=docs.SECTION_SUMMARY,
     description=docs.SECTION_DESCRIPTION,
-    responses=responses(401, 404),
+    responses=responses(errors.FormNotFound, errors.NotFound),
     response_model_exclude_none=True,
 )
 async def get_section(form_id: str, section_id: str, _: CurrentUser) -> FieldGroup:

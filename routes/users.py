@@ -12,7 +12,7 @@ from docs import users as docs
 from models.commons import Message, Page
 from models.users import PasswordChange, Role, RoleChange, User, UserUpdate
 from routes.deps import Admin, ClientAddress, CoordinatorOrAdmin, CurrentUser, Paging, SessionId
-from utils import accounts, auth, users
+from utils import accounts, auth, errors, users
 
 router = APIRouter(prefix="/api/users", tags=["users"])
 
@@ -21,7 +21,6 @@ router = APIRouter(prefix="/api/users", tags=["users"])
     "/current",
     summary=docs.CURRENT_SUMMARY,
     description=docs.CURRENT_DESCRIPTION,
-    responses=responses(401),
 )
 async def get_current_user(user: CurrentUser) -> User:
     return user
@@ -31,7 +30,6 @@ async def get_current_user(user: CurrentUser) -> User:
     "/current",
     summary=docs.UPDATE_CURRENT_SUMMARY,
     description=docs.UPDATE_CURRENT_DESCRIPTION,
-    responses=responses(401),
 )
 async def update_current_user(body: UserUpdate, user: CurrentUser) -> User:
     return await accounts.update_own_profile(user, body.model_dump(exclude_unset=True))
@@ -41,7 +39,7 @@ async def update_current_user(body: UserUpdate, user: CurrentUser) -> User:
     "/current/password",
     summary=docs.CHANGE_PASSWORD_SUMMARY,
     description=docs.CHANGE_PASSWORD_DESCRIPTION,
-    responses=responses(401, 429),
+    responses=responses(errors.InvalidCredentials, errors.WeakPassword, errors.TooManyRequests),
 )
 async def change_password(
     body: PasswordChange, user: CurrentUser, session: SessionId, client: ClientAddress
@@ -54,7 +52,7 @@ async def change_password(
     "",
     summary=docs.LIST_SUMMARY,
     description=docs.LIST_DESCRIPTION,
-    responses=responses(401, 403),
+    responses=responses(errors.Forbidden),
 )
 async def list_users(
     _: CoordinatorOrAdmin,
@@ -69,7 +67,7 @@ async def list_users(
     "/{user_id}",
     summary=docs.GET_SUMMARY,
     description=docs.GET_DESCRIPTION,
-    responses=responses(401, 404),
+    responses=responses(errors.UserNotFound),
 )
 async def get_user(user_id: str, caller: CurrentUser) -> User:
     return await accounts.view_user(caller, user_id)
@@ -79,7 +77,7 @@ async def get_user(user_id: str, caller: CurrentUser) -> User:
     "/{user_id}/role",
     summary=docs.ROLE_SUMMARY,
     description=docs.ROLE_DESCRIPTION,
-    responses=responses(401, 403, 404),
+    responses=responses(errors.Forbidden, errors.UserNotFound),
 )
 async def set_role(user_id: str, body: RoleChange, admin: Admin) -> User:
     return await accounts.set_role(admin, user_id, body.role)
@@ -90,7 +88,7 @@ async def set_role(user_id: str, body: RoleChange, admin: Admin) -> User:
     status_code=status.HTTP_204_NO_CONTENT,
     summary=docs.DELETE_SUMMARY,
     description=docs.DELETE_DESCRIPTION,
-    responses=responses(401, 403, 404, 422, 500, 503, with_items=True),
+    responses=responses(errors.Forbidden, errors.UserNotFound, with_items=True),
     # The web app's admin page reads `items` from this route's errors (see config/errors.py).
     openapi_extra={ERROR_ITEMS_FLAG: True},
 )

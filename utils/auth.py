@@ -178,7 +178,8 @@ def may_invite(inviter: User, role: Role) -> bool:
 async def invite(inviter: User, body: Invite) -> User:
     """Create an invited account, open its case with the inviter, and e-mail the code."""
     if not may_invite(inviter, body.role):
-        raise Forbidden(f"A {inviter.role} cannot invite a {body.role}.")
+        article = "an" if str(body.role)[:1] in "aeiou" else "a"
+        raise Forbidden(f"A {inviter.role} can invite guests and hosts, not {article} {body.role}.")
     user = await users.create_user(
         email=str(body.email),
         first_name=body.first_name,

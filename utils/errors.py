@@ -30,11 +30,43 @@ class APIError(HTTPException):
 
 
 class ValidationFailed(APIError):
-    """Request data broke a rule (rendered with code ValidationError)."""
+    """Request data broke a rule (rendered with code ValidationError).
+
+    Without a message of its own, the message sums up `details`, for clients that show only
+    `message`: the problem itself when there is one, otherwise the fields at fault.
+    """
 
     status_code = 422
     code = "ValidationError"
     message = "The request is not valid."
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        details: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message or summarise(details), details=details, headers=headers)
+
+
+_PLACES = ("body", "query", "path", "header", "cookie")
+
+
+def summarise(details: list[dict[str, Any]] | None) -> str | None:
+    """One sentence for a list of `{field, message}` problems (None when there are none)."""
+    if not details:
+        return None
+    names = []
+    for detail in details:
+        place, _, name = str(detail["field"]).partition(".")
+        name = name if place in _PLACES else str(detail["field"])
+        if name not in names:
+            names.append(name)
+    if len(details) == 1:
+        return f"{names[0]}: {details[0]['message']}" if names[0] else str(details[0]["message"])
+    listed = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+    return f"Some fields are not valid: {listed or 'the body'}."
 
 
 class WeakPassword(APIError):

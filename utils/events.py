@@ -126,7 +126,7 @@ def can_see(viewer: User | None, document: dict[str, Any]) -> bool:
 
 
 def _invalid(field: str, message: str) -> ValidationFailed:
-    return ValidationFailed(message, details=[{"field": field, "message": message}])
+    return ValidationFailed(details=[{"field": field, "message": message}])
 
 
 async def _document(event_id: str) -> dict[str, Any] | None:
@@ -157,7 +157,7 @@ async def create_event(creator: User, body: EventCreate) -> Event:
     """Store a new event; staff's and private events are approved at once, others wait."""
     now = utcnow()
     if body.ends_at <= now:
-        raise _invalid("body.endsAt", "endsAt must be in the future.")
+        raise _invalid("body.endsAt", "Must be in the future.")
     await _check_images(body.image_ids)
     approved = is_staff(creator) or not body.public
     document = EventDocument(
@@ -380,9 +380,9 @@ async def update_event(actor: User, event_id: str, body: EventUpdate) -> Event:
         starts_at = changes.get("starts_at", document["starts_at"])
         ends_at = changes.get("ends_at", document["ends_at"])
         if ends_at <= starts_at:
-            raise _invalid("body.endsAt", "endsAt must be after startsAt.")
+            raise _invalid("body.endsAt", "Must be after startsAt.")
         if ends_at <= now:
-            raise _invalid("body.endsAt", "endsAt must be in the future.")
+            raise _invalid("body.endsAt", "Must be in the future.")
         capacity = changes.get("max_capacity", document["max_capacity"])
         if capacity < len(document.get("attendee_ids", [])):
             raise Conflict("maxCapacity cannot go below the number of people attending.")

@@ -7,6 +7,7 @@ import anyio
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
+from models.users import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 from utils.errors import WeakPassword
 
 # OWASP's Argon2id baseline (19 MiB, 2 passes, 1 lane): slow for an attacker, light enough that a
@@ -15,7 +16,7 @@ _hasher = PasswordHash((Argon2Hasher(time_cost=2, memory_cost=19 * 1024, paralle
 # At most this many hashes at once; others wait their turn instead of piling onto two cores.
 _limiter = anyio.CapacityLimiter(4)
 
-MIN_LENGTH, MAX_LENGTH = 8, 256
+MIN_LENGTH, MAX_LENGTH = PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH
 _RULES = (
     (re.compile(r"[a-z]"), "a lower-case letter"),
     (re.compile(r"[A-Z]"), "an upper-case letter"),
@@ -29,11 +30,13 @@ def check_policy(password: str, field: str = "body.password") -> None:
     missing = [name for pattern, name in _RULES if not pattern.search(password)]
     problems = []
     if not MIN_LENGTH <= len(password) <= MAX_LENGTH:
-        problems.append(f"must be {MIN_LENGTH} to {MAX_LENGTH} characters long")
+        problems.append(f"be {MIN_LENGTH} to {MAX_LENGTH} characters long")
     if missing:
-        problems.append("needs " + ", ".join(missing))
+        listed = missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} and {missing[-1]}"
+        problems.append(f"have {listed}")
     if problems:
-        raise WeakPassword(details=[{"field": field, "message": "; ".join(problems)}])
+        message = f"Must {' and '.join(problems)}."
+        raise WeakPassword(details=[{"field": field, "message": message}])
 
 
 async def hash_password(password: str) -> str:
