@@ -25,12 +25,14 @@ from config.settings import get_settings
 def _timeout_response() -> bytes:
     """A 408 in the shared error shape, as raw bytes (no request was parsed to answer via h11)."""
     request_id = uuid4().hex
+    message = "The request headers did not arrive in time."
     body = json.dumps(
         {
-            "message": "The request headers did not arrive in time.",
+            "message": message,
             "code": "RequestTimeout",
             "status": 408,
             "requestId": request_id,
+            "detail": {"code": "RequestTimeout", "message": message},
         }
     ).encode()
     head = (

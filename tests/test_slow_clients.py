@@ -86,6 +86,7 @@ def test_headers_trickling_in_get_408_and_the_connection_is_closed(
     assert body["code"] == "RequestTimeout"
     assert body["status"] == 408
     assert body["requestId"]
+    assert body["detail"] == {"code": "RequestTimeout", "message": body["message"]}
     assert b"connection: close" in raw.lower()
 
 
@@ -104,6 +105,7 @@ def test_a_body_that_never_completes_gets_408_in_the_error_shape_and_a_closed_co
     assert body["status"] == 408
     assert isinstance(body["message"], str)
     assert body["requestId"]
+    assert body["detail"] == {"code": "RequestTimeout", "message": body["message"]}
 
 
 def test_a_kept_alive_connection_gets_the_header_deadline_again_for_its_next_request(
