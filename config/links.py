@@ -27,9 +27,16 @@ def app_page(path: str, **query: str) -> str:
 
 
 def api_link(path: str, **query: str) -> str | None:
-    """An absolute URL of an API route for an e-mail; None when no base is known (no
-    FRONTEND_URL and no request being served)."""
-    base = (active_settings().FRONTEND_URL or request_origin_var.get() or "").rstrip("/")
+    """An absolute URL of an API route for an e-mail; None when no base is known.
+
+    The base is FRONTEND_URL. Only on the embedded store (a developer's machine, bound to the
+    loopback address) may it fall back to the origin of the request being served: elsewhere the
+    `Host` header is the client's to choose, and would let anyone send our users links to their
+    own site (with a code in them). Without FRONTEND_URL on a real database, mail carries the
+    code but no link (a start-up warning says so)."""
+    settings = active_settings()
+    fallback = request_origin_var.get() if settings.embedded else ""
+    base = (settings.FRONTEND_URL or fallback or "").rstrip("/")
     return _with_query(base + path, query) if base else None
 
 

@@ -85,6 +85,11 @@ def create_app(settings: Settings | None = None, database_name: str | None = Non
         with activated(settings), db.connected(settings, database_name):
             if settings.embedded:
                 _clear_stale_outbox(settings)
+            elif not settings.FRONTEND_URL:
+                log.warning(
+                    "FRONTEND_URL is not set: e-mails carry their codes but no links, and the web"
+                    " app cannot complete invitations; set it to the web app's URL"
+                )
             async with _prepared_database(settings):
                 yield
                 # Mail still being sent (codes, cancellations) finishes before the database goes.

@@ -321,14 +321,14 @@ async def test_an_invitation_is_plain_text_with_the_code_on_a_line_of_its_own(
 ) -> None:
     coordinator = await signed_in(client, "coordinator")
     invite = {
-        "email": "ivy@example.org",
+        "email": "ivy.plain-text@example.org",
         "firstName": "Ivy",
         "lastName": "Invitee-With-A-Rather-Long-Family-Name",
         "role": "guest",
     }
     response = await client.post("/api/auth/invite", json=invite, headers=coordinator.headers)
     assert response.status_code == 201, response.text
-    raw = _only(raw_messages(outbox, "ivy@example.org"))
+    raw = _only(raw_messages(outbox, "ivy.plain-text@example.org"))
     assert b"Content-Transfer-Encoding: 7bit" in raw
     assert b"quoted-printable" not in raw.lower()
     assert b"=\n" not in raw  # no soft line breaks
