@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from config.errors import responses
+from config import errors
 from docs import events as docs
 from models.commons import Page
 from models.events import (
@@ -23,7 +23,8 @@ from models.events import (
 )
 from models.users import User
 from routes.deps import CoordinatorOrAdmin, CurrentUser, OptionalUser, Paging
-from utils import errors, events, feedback
+from routes.http.error_responses import responses
+from utils import events, feedback
 
 router = APIRouter(prefix="/api/events", tags=["events"])
 current_router = APIRouter(prefix="/api/users/current", tags=["events"])

@@ -6,7 +6,7 @@
 from fastapi import APIRouter, Response, status
 from fastapi.responses import JSONResponse, RedirectResponse
 
-from config.errors import responses
+from config import errors
 from docs import housing_orgs as docs
 from models.commons import Page
 from models.housing_orgs import (
@@ -17,7 +17,8 @@ from models.housing_orgs import (
     ProgramCreate,
 )
 from routes.deps import CoordinatorOrAdmin, CurrentUser, Paging
-from utils import errors, housing_orgs
+from routes.http.error_responses import responses
+from utils import housing_orgs
 
 router = APIRouter(prefix="/api/housing-orgs", tags=["housing orgs"])
 

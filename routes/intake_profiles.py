@@ -8,12 +8,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Response
 
-from config.errors import responses
+from config import errors
 from docs import intake as docs
 from models.intake import FieldGroup, Form, Profile, ProfileSave, Responses, Review, SectionSave
 from models.users import Role, User
 from routes.deps import CoordinatorOrAdmin, CurrentUser, require_roles
-from utils import errors, intake
+from routes.http.error_responses import responses
+from utils import intake
 
 router = APIRouter(prefix="/api/intake-profile", tags=["intake profiles"])
 web_app_router = APIRouter(prefix="/api/profile", tags=["intake profiles"])

@@ -7,12 +7,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from config.errors import ERROR_ITEMS_FLAG, responses
+from config import errors
 from docs import users as docs
 from models.commons import Message, Page
 from models.users import PasswordChange, Role, RoleChange, User, UserUpdate
 from routes.deps import Admin, ClientAddress, CoordinatorOrAdmin, CurrentUser, Paging, SessionId
-from utils import accounts, auth, errors, users
+from routes.http.error_responses import ERROR_ITEMS_FLAG, responses
+from utils import accounts, auth, users
 
 router = APIRouter(prefix="/api/users", tags=["users"])
 
@@ -89,7 +90,8 @@ async def set_role(user_id: str, body: RoleChange, admin: Admin) -> User:
     summary=docs.DELETE_SUMMARY,
     description=docs.DELETE_DESCRIPTION,
     responses=responses(errors.Forbidden, errors.UserNotFound, with_items=True),
-    # The web app's admin page reads `items` from this route's errors (see config/errors.py).
+    # The web app's admin page reads `items` from this route's errors
+    # (see routes/http/error_responses.py).
     openapi_extra={ERROR_ITEMS_FLAG: True},
 )
 async def delete_user(user_id: str, caller: CurrentUser) -> Response:

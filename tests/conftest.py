@@ -13,8 +13,8 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from app import create_app
 from config.db import db, test_database_name
-from config.main import create_app
 from config.settings import Settings
 from utils import email
 from utils.startup import prepare_database

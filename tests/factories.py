@@ -8,9 +8,9 @@ from pathlib import Path
 
 import httpx
 
+from config.errors import EmailAlreadyRegistered
 from models.users import Role, User, UserStatus
 from utils import cases, passwords, users
-from utils.errors import EmailAlreadyRegistered
 
 PASSWORD = "Sup3r-secret!"
 _hash_cache: dict[str, str] = {}

@@ -516,7 +516,7 @@ async def test_deleting_a_user_cancels_their_events_and_removes_their_rsvps_save
 
 async def _racy_decide(decider: Any, event_id: str, approve: bool) -> Any:
     """Read, check, then write: the pattern the real decide() avoids."""
-    from utils.errors import AlreadyDecided  # pylint: disable=import-outside-toplevel
+    from config.errors import AlreadyDecided  # pylint: disable=import-outside-toplevel
 
     collection = db.collection("events")
     document = await collection.find_one({"_id": event_id})

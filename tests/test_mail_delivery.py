@@ -17,8 +17,8 @@ import httpx
 import pytest
 from aiosmtpd.controller import Controller
 
+from app import create_app
 from config.db import db
-from config.main import create_app
 from config.settings import Settings, activated
 from models.users import UserStatus
 from tests.conftest import make_settings

@@ -13,8 +13,8 @@ import pytest
 from fastapi import FastAPI
 from mongomock_motor import AsyncMongoMockClient
 
+from app import create_app
 from config.db import db
-from config.main import create_app
 from config.settings import Settings
 from routes.deps import PUBLIC_ROUTES
 from tests.conftest import assert_error, make_settings

@@ -12,9 +12,9 @@ import httpx
 import pytest
 
 from config.db import db
+from config.errors import EmailAlreadyRegistered
 from tests.factories import PASSWORD
 from utils import auth, users
-from utils.errors import EmailAlreadyRegistered
 
 
 async def _signups(client: httpx.AsyncClient, email: str, count: int) -> list[int]:

@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from config.db import db
+from config.errors import EventFull
 from config.settings import Settings
 from models.events import Attendance
 from models.users import User
@@ -15,7 +16,6 @@ from tests.conftest import assert_error
 from tests.factories import signed_in
 from tests.test_events import Clock, clock, create_event, quick_headers
 from utils import events as event_utils
-from utils.errors import EventFull
 
 __all__ = ["clock"]  # the fixture, imported for the tests that move time
 

@@ -3,9 +3,9 @@
 import logging
 from typing import Any
 
+from config.errors import Forbidden, UserNotFound, ValidationFailed
 from models.users import Role, User
 from utils import cases, codes, events, feedback, images, intake, users
-from utils.errors import Forbidden, UserNotFound, ValidationFailed
 
 log = logging.getLogger("hosthome.accounts")
 

@@ -13,10 +13,10 @@ from typing import Any
 from pymongo import ReturnDocument
 
 from config.db import db
+from config.errors import CodeExpired, InvalidCode, too_many_requests
 from config.settings import active_settings
 from models.commons import utcnow
 from utils import rate_limits
-from utils.errors import CodeExpired, InvalidCode, too_many_requests
 from utils.tokens import keyed_digest
 
 CODE_LIFETIME = timedelta(hours=24)

@@ -12,10 +12,10 @@ import os
 import sys
 
 from config.db import db
+from config.errors import EmailAlreadyRegistered, WeakPassword
 from config.settings import activated, get_settings
 from models.users import Role, UserStatus
 from utils import passwords, users
-from utils.errors import EmailAlreadyRegistered, WeakPassword
 
 
 async def create_admin(email: str, first_name: str, last_name: str | None, password: str) -> str:

@@ -8,11 +8,11 @@ statuses from utils.intake.
 import logging
 from typing import Any
 
+from config.errors import UserNotFound, ValidationFailed
 from models.cases import CaseStatus, CaseUpdate, Dashboard, DashboardItem, DashboardUserType
 from models.intake import ProfileStatus
 from models.users import Role, User
 from utils import cases, intake, users
-from utils.errors import UserNotFound, ValidationFailed
 
 log = logging.getLogger("hosthome.dashboard")
 

@@ -2,10 +2,10 @@
 
 import logging
 
+from config.errors import EmailAlreadyRegistered
 from config.settings import Settings
 from models.users import Role, UserStatus
 from utils import cases, passwords, users
-from utils.errors import EmailAlreadyRegistered
 
 log = logging.getLogger("hosthome.demo")
 

@@ -23,6 +23,15 @@ from typing import Any
 from pymongo import ReturnDocument
 
 from config.db import db
+from config.errors import (
+    AlreadyDecided,
+    Conflict,
+    EventFull,
+    EventNotFound,
+    Forbidden,
+    InvalidToken,
+    ValidationFailed,
+)
 from models.commons import Page, utcnow
 from models.events import (
     Approval,
@@ -40,15 +49,6 @@ from models.events import (
 )
 from models.users import Role, User
 from utils import email, images, users
-from utils.errors import (
-    AlreadyDecided,
-    Conflict,
-    EventFull,
-    EventNotFound,
-    Forbidden,
-    InvalidToken,
-    ValidationFailed,
-)
 from utils.search import words_condition
 
 log = logging.getLogger("hosthome.events")

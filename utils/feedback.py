@@ -7,11 +7,11 @@ Owns the `feedback` collection. Feedback is visible exactly as its event is (ask
 from typing import Any
 
 from config.db import db
+from config.errors import FeedbackNotFound, Forbidden, InvalidToken
 from models.commons import Page
 from models.events import Feedback, FeedbackDocument
 from models.users import Role, User
 from utils import events, users
-from utils.errors import FeedbackNotFound, Forbidden, InvalidToken
 
 
 def _feedback() -> Any:

@@ -13,6 +13,7 @@ from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from config.db import db
+from config.errors import Conflict, HousingOrgNotFound, IdMismatch, NotFound, ValidationFailed
 from models.commons import Page, new_id, utcnow
 from models.housing_orgs import (
     HousingOrg,
@@ -23,7 +24,6 @@ from models.housing_orgs import (
     ProgramDocument,
     ProgramReplace,
 )
-from utils.errors import Conflict, HousingOrgNotFound, IdMismatch, NotFound, ValidationFailed
 
 
 class DuplicateOrgName(Exception):

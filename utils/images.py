@@ -14,17 +14,17 @@ import hashlib
 from typing import Any, Protocol
 
 from config.db import db
-from config.settings import active_settings
-from models.images import Image, ImageContent, ImageDocument
-from models.users import Role, User
-from utils import users
-from utils.errors import (
+from config.errors import (
     Forbidden,
     ImageNotFound,
     InvalidToken,
     PayloadTooLarge,
     UnsupportedMediaType,
 )
+from config.settings import active_settings
+from models.images import Image, ImageContent, ImageDocument
+from models.users import Role, User
+from utils import users
 
 CHUNK_BYTES = 64 * 1024
 CACHE_CONTROL = "public, max-age=31536000, immutable"

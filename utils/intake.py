@@ -24,6 +24,16 @@ from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from config.db import db
+from config.errors import (
+    Conflict,
+    Forbidden,
+    FormNotFound,
+    InvalidToken,
+    NotFound,
+    PreconditionFailed,
+    UserNotFound,
+    ValidationFailed,
+)
 from models.cases import CaseStatus
 from models.commons import utcnow
 from models.intake import (
@@ -45,16 +55,6 @@ from models.intake import (
 )
 from models.users import User
 from utils import cases, users
-from utils.errors import (
-    Conflict,
-    Forbidden,
-    FormNotFound,
-    InvalidToken,
-    NotFound,
-    PreconditionFailed,
-    UserNotFound,
-    ValidationFailed,
-)
 
 log = logging.getLogger("hosthome.intake")
 

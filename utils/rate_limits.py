@@ -15,9 +15,9 @@ from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from config.db import db
+from config.errors import too_many_requests
 from config.settings import active_settings
 from models.commons import utcnow
-from utils.errors import too_many_requests
 
 WINDOW_SECONDS = 60
 DAY_SECONDS = 24 * 3600

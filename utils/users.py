@@ -13,11 +13,11 @@ from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from config.db import db
+from config.errors import EmailAlreadyRegistered, InvalidToken, SessionRevoked, UserNotFound
 from config.settings import active_settings
 from models.commons import Page, new_id, utcnow
 from models.users import Role, User, UserDocument, UserStatus
 from utils import tokens
-from utils.errors import EmailAlreadyRegistered, InvalidToken, SessionRevoked, UserNotFound
 from utils.search import words_condition
 
 # What never leaves this module in a User: hashes, sessions and internal fields.

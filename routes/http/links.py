@@ -1,4 +1,4 @@
-"""Links into the web app (redirects) and to the API (e-mailed links).
+"""Links into the web app: the redirects a browser gets (e-mailed links are built in utils.email).
 
 The web app's pages live on `FRONTEND_URL` when it is set; otherwise on the origin the browser
 is already on (app and API served from one origin), so a redirect can stay relative. E-mails need
@@ -12,7 +12,6 @@ from starlette.datastructures import Headers
 from starlette.responses import RedirectResponse
 from starlette.types import Scope
 
-from config.context import request_origin_var
 from config.settings import active_settings
 
 
@@ -24,13 +23,6 @@ def app_page(path: str, **query: str) -> str:
     """The URL of a page of the web app, e.g. `/create-password?userId=...`."""
     base = (active_settings().FRONTEND_URL or "").rstrip("/")
     return _with_query(base + path, query)
-
-
-def api_link(path: str, **query: str) -> str | None:
-    """An absolute URL of an API route for an e-mail; None when no base is known (no
-    FRONTEND_URL and no request being served)."""
-    base = (active_settings().FRONTEND_URL or request_origin_var.get() or "").rstrip("/")
-    return _with_query(base + path, query) if base else None
 
 
 def accepts_html(scope: Scope) -> bool:
