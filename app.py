@@ -29,12 +29,12 @@ from routes.http.middleware import (
 )
 from routes.http.webapp import install_web_app
 from routes.openapi import install_openapi
-from utils import email
-from utils.startup import prepare_database
+from utils.flows import email
+from utils.flows.startup import prepare_database
 
 log = logging.getLogger("hosthome")
 
-# How long shutdown waits for mail still being sent; what is left is logged (see utils.email).
+# How long shutdown waits for mail still being sent; what is left is logged (see utils.flows.email).
 MAIL_DRAIN_SECONDS = 15.0
 
 ROUTERS = [

@@ -30,8 +30,8 @@ from models.users import EmailAddress
 from routes.deps import ClientAddress, CoordinatorOrAdmin, CurrentUser, SessionId
 from routes.http.error_responses import BROWSER_ERROR_PAGE, responses
 from routes.http.links import accepts_html, app_page, see_other
-from utils import auth
-from utils.auth import SignedInSession
+from utils.flows import auth
+from utils.flows.auth import SignedInSession
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 

@@ -14,7 +14,8 @@ from models.commons import Page
 from models.users import Role, User
 from routes.deps import CoordinatorOrAdmin, Paging
 from routes.http.error_responses import responses
-from utils import dashboard, users
+from utils import users
+from utils.flows import dashboard
 
 router = APIRouter(tags=["coordinator"])
 

@@ -21,7 +21,9 @@ from config.errors import (
 )
 from config.settings import active_settings
 from models.users import Role, User, UserStatus
-from utils import tokens, users
+from utils import users
+from utils.pure import tokens
+from utils.pure.roles import STAFF
 
 # Method and path template of every route that needs no sign-in.
 PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
@@ -126,7 +128,7 @@ def client_address(request: Request) -> str | None:
 # always gives a User.
 CurrentUser = Annotated[User, Depends(authenticate)]
 OptionalUser = Annotated[User | None, Depends(authenticate)]
-CoordinatorOrAdmin = Annotated[User, Depends(require_roles(Role.COORDINATOR, Role.ADMIN))]
+CoordinatorOrAdmin = Annotated[User, Depends(require_roles(*STAFF))]
 Admin = Annotated[User, Depends(require_roles(Role.ADMIN))]
 SessionId = Annotated[str, Depends(session_id)]
 ClientAddress = Annotated[str | None, Depends(client_address)]

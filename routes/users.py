@@ -13,7 +13,8 @@ from models.commons import Message, Page
 from models.users import PasswordChange, Role, RoleChange, User, UserUpdate
 from routes.deps import Admin, ClientAddress, CoordinatorOrAdmin, CurrentUser, Paging, SessionId
 from routes.http.error_responses import ERROR_ITEMS_FLAG, responses
-from utils import accounts, auth, users
+from utils import users
+from utils.flows import accounts, auth
 
 router = APIRouter(prefix="/api/users", tags=["users"])
 

@@ -16,8 +16,8 @@ from fastapi import FastAPI
 from app import create_app
 from config.db import db, test_database_name
 from config.settings import Settings
-from utils import email
-from utils.startup import prepare_database
+from utils.flows import email
+from utils.flows.startup import prepare_database
 
 TEST_MONGO_URI = os.environ.get("TEST_MONGO_URI") or None
 ROOT = Path(__file__).resolve().parent.parent

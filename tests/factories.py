@@ -10,7 +10,8 @@ import httpx
 
 from config.errors import EmailAlreadyRegistered
 from models.users import Role, User, UserStatus
-from utils import cases, passwords, users
+from utils import cases, users
+from utils.pure import passwords
 
 PASSWORD = "Sup3r-secret!"
 _hash_cache: dict[str, str] = {}

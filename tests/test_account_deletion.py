@@ -12,7 +12,8 @@ from pymongo.errors import ConnectionFailure
 from config.db import db
 from tests.factories import signed_in
 from tests.test_events import event_body
-from utils import accounts, users
+from utils import users
+from utils.flows import accounts
 
 
 async def _user_with_everything(client: httpx.AsyncClient) -> tuple[str, str, str, str]:

@@ -5,6 +5,7 @@ read from the source (ast), including those inside functions, so an upward impor
 """
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,3 +72,36 @@ def test_an_upward_import_is_reported_wherever_it_is_written() -> None:
     assert upward_imports("import utils.users\n", "config") == ["utils.users"]
     assert upward_imports("from docs import users\n", "utils") == ["docs"]
     assert not upward_imports("from utils import users\nfrom routes import deps\n", "app")
+
+
+def _imported(source: str) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return names
+
+
+def test_pure_helpers_import_no_database_and_no_module_that_does_io() -> None:
+    for path in sorted((ROOT / "utils" / "pure").glob("*.py")):
+        io = {
+            name
+            for name in _imported(path.read_text(encoding="utf-8"))
+            if name.startswith("config.db")
+            or (name.startswith("utils.") and not name.startswith("utils.pure"))
+        }
+        assert not io, f"{path.name} imports {io}"
+
+
+def test_each_collection_is_named_by_exactly_one_utils_module() -> None:
+    owners: dict[str, set[str]] = {}
+    for path in sorted((ROOT / "utils").rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        for name in re.findall(r"db\.collection\(\"(\w+)\"\)", source):
+            owners.setdefault(name, set()).add(str(path.relative_to(ROOT)))
+    assert owners  # the pattern still finds how collections are reached
+    shared = {name: where for name, where in owners.items() if len(where) > 1}
+    assert shared == {}
+    assert all(where.pop().count("/") == 1 for where in owners.values())  # utils/<owner>.py

@@ -16,7 +16,7 @@ from tests.factories import PASSWORD, SignedInUser, last_code, make_user, sign_i
 from tests.server import running_server
 from tests.test_intake_profiles import CONTACT, REST_OF_GUEST_FORM, responses
 from utils import cases
-from utils.demo import EMBEDDED_DEMO_PASSWORD
+from utils.flows.demo import EMBEDDED_DEMO_PASSWORD
 
 DASHBOARD = "/api/coordinator/dashboard/all"
 CASES = "/api/coordinator/cases"

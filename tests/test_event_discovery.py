@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import assert_error
 from tests.factories import signed_in
 from tests.test_events import MIAMI, Clock, clock, create_event, iso
-from utils.events import bounding_box, haversine_km
+from utils.pure.geo import bounding_box, haversine_km
 
 __all__ = ["clock"]  # the fixture, imported for the tests that move time
 

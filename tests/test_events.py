@@ -15,7 +15,8 @@ from models.users import Role
 from tests.conftest import assert_error
 from tests.factories import make_user, read_outbox, signed_in
 from utils import events as event_utils
-from utils import tokens, users
+from utils import users
+from utils.pure import tokens
 
 MIAMI = {"title": "Miami", "latitude": 25.7617, "longitude": -80.1918}
 

@@ -21,7 +21,9 @@ from tests.conftest import assert_error
 from tests.factories import PASSWORD, make_user, signed_in
 from tests.routes_table import app_routes
 from tests.test_events import create_event
-from utils import auth, events, feedback, health, tokens
+from utils import events, feedback
+from utils.flows import auth, health
+from utils.pure import tokens
 
 METHODS = {"get", "put", "post", "delete", "patch"}
 Producer = Callable[[], Awaitable[httpx.Response]]

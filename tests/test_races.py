@@ -14,7 +14,8 @@ import pytest
 from config.db import db
 from config.errors import EmailAlreadyRegistered
 from tests.factories import PASSWORD
-from utils import auth, users
+from utils import users
+from utils.flows import auth
 
 
 async def _signups(client: httpx.AsyncClient, email: str, count: int) -> list[int]:

@@ -25,7 +25,8 @@ from config.settings import Settings
 from models.commons import utcnow
 from tests.conftest import assert_error
 from tests.factories import PASSWORD, last_code, make_user, sign_in
-from utils import tokens, users
+from utils import users
+from utils.pure import tokens
 
 NEW_PASSWORD = "An0ther-pass!"
 

@@ -17,7 +17,7 @@ from config.errors import CodeExpired, InvalidCode, too_many_requests
 from config.settings import active_settings
 from models.commons import utcnow
 from utils import rate_limits
-from utils.tokens import keyed_digest
+from utils.pure.tokens import keyed_digest
 
 CODE_LIFETIME = timedelta(hours=24)
 MAX_TRIES = 5

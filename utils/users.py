@@ -17,8 +17,8 @@ from config.errors import EmailAlreadyRegistered, InvalidToken, SessionRevoked, 
 from config.settings import active_settings
 from models.commons import Page, new_id, utcnow
 from models.users import Role, User, UserDocument, UserStatus
-from utils import tokens
-from utils.search import words_condition
+from utils.pure import tokens
+from utils.pure.search import words_condition
 
 # What never leaves this module in a User: hashes, sessions and internal fields.
 PUBLIC_PROJECTION = {"password_hash": 0, "sessions": 0, "saved_event_ids": 0, "email_lower": 0}

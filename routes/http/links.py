@@ -1,4 +1,4 @@
-"""Links into the web app: the redirects a browser gets (e-mailed links are built in utils.email).
+"""Links into the web app: the redirects a browser gets (e-mailed links: utils.flows.email).
 
 The web app's pages live on `FRONTEND_URL` when it is set; otherwise on the origin the browser
 is already on (app and API served from one origin), so a redirect can stay relative. E-mails need

@@ -13,10 +13,10 @@ from models.cases import CaseStatus, CaseUpdate, Dashboard, DashboardItem, Dashb
 from models.intake import ProfileStatus
 from models.users import Role, User
 from utils import cases, intake, users
+from utils.pure.roles import is_staff
 
 log = logging.getLogger("hosthome.dashboard")
 
-STAFF_ROLES = (Role.COORDINATOR, Role.ADMIN)
 # The web app reads every row at once and pages itself; a request without `limit` gets this many.
 MAX_DASHBOARD_ROWS = 1000
 
@@ -162,7 +162,7 @@ async def update_case(user_id: str, body: CaseUpdate) -> DashboardItem:
     coordinator_id = changes.get("coordinator_id")
     if coordinator_id is not None:
         found = (await users.get_users([coordinator_id])).get(coordinator_id)
-        if found is None or found.role not in STAFF_ROLES:
+        if found is None or not is_staff(found):
             raise ValidationFailed(
                 "Cases are assigned to coordinators and admins.",
                 details=[{"field": "body.coordinatorId", "message": "Not a coordinator or admin."}],

@@ -4,7 +4,8 @@ import logging
 
 from config.db import db, ensure_indexes_in_background
 from config.settings import Settings
-from utils import demo, intake
+from utils import intake
+from utils.flows import demo
 
 log = logging.getLogger("hosthome.startup")
 

@@ -6,6 +6,7 @@ from typing import Any
 from config.errors import Forbidden, UserNotFound, ValidationFailed
 from models.users import Role, User
 from utils import cases, codes, events, feedback, images, intake, users
+from utils.pure.roles import is_staff
 
 log = logging.getLogger("hosthome.accounts")
 
@@ -51,7 +52,7 @@ async def set_role(actor: User, user_id: str, role: Role) -> User:
 
 async def view_user(viewer: User, user_id: str) -> User:
     """A user, for staff or the user themself; others get UserNotFound (no existence leak)."""
-    if viewer.id != user_id and viewer.role not in (Role.COORDINATOR, Role.ADMIN):
+    if viewer.id != user_id and not is_staff(viewer):
         raise UserNotFound()
     return await users.get_user(user_id)
 
