@@ -19,7 +19,17 @@ from config.logging import configure_logging
 from config.settings import Settings, activated, get_settings
 from config.version import VERSION
 from docs import app as docs
-from routes import auth, coordinator, events, health, housing_orgs, images, intake_profiles, users
+from routes import (
+    auth,
+    coordinator,
+    events,
+    feedback,
+    health,
+    housing_orgs,
+    images,
+    intake_profiles,
+    users,
+)
 from routes.deps import authenticate
 from routes.http.error_responses import DEFAULT_RESPONSES, install_error_handlers
 from routes.http.middleware import (
@@ -42,7 +52,8 @@ ROUTERS = [
     auth.router,
     users.router,
     events.router,
-    events.current_router,
+    feedback.router,
+    users.current_router,
     images.router,
     housing_orgs.router,
     intake_profiles.router,

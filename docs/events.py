@@ -82,35 +82,3 @@ DECISION_DESCRIPTION = """
 Coordinators and admins. `{"approve": true}` approves, `false` denies. A decision is made once:
 `409 AlreadyDecided` for an event that is not pending.
 """
-
-ADD_FEEDBACK_SUMMARY = "Comment on an event"
-ADD_FEEDBACK_DESCRIPTION = (
-    "Anyone signed in who can see the event. `comment`: 1 to 2000 characters."
-)
-
-LIST_FEEDBACK_SUMMARY = "An event's feedback"
-LIST_FEEDBACK_DESCRIPTION = "Signed-in users who can see the event; oldest first, paginated."
-
-DELETE_FEEDBACK_SUMMARY = "Delete feedback"
-DELETE_FEEDBACK_DESCRIPTION = """
-Its author or an admin (`403` otherwise). `404 FeedbackNotFound` when the event has no such comment.
-"""
-
-MY_EVENTS_SUMMARY = "Your events"
-MY_EVENTS_DESCRIPTION = """
-`kind` (default `created`):
-- `created`: events you created that have not ended and are not cancelled (any approval);
-- `attending`: events you RSVP'd to that have not ended and are not cancelled;
-- `saved`: events you saved that have not ended, are not cancelled and you can still see;
-- `archived`: events you created or attended that have ended or were cancelled.
-
-Current events come soonest first, archived ones latest first. Paginated.
-"""
-
-SAVE_SUMMARY = "Save an event"
-SAVE_DESCRIPTION = "Idempotent: `204`. `404 EventNotFound` when you cannot see the event."
-
-UNSAVE_SUMMARY = "Forget a saved event"
-UNSAVE_DESCRIPTION = """
-Idempotent: `204`, also for an event that is no longer saved or no longer exists.
-"""

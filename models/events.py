@@ -279,38 +279,6 @@ class EventFilters(APIModel):
         return starts_to
 
 
-class FeedbackCreate(APIModel):
-    """POST /api/events/{eventId}/feedback."""
-
-    comment: str = Field(min_length=1, max_length=2000, json_schema_extra={"pattern": r"\S"})
-
-    @field_validator("comment")
-    @classmethod
-    def _not_blank(cls, comment: str) -> str:
-        if not comment.strip():
-            raise ValueError("Must not be blank.")
-        return comment
-
-
-class FeedbackDocument(ExtendedBaseModel):
-    """One comment on an event, as stored in the `feedback` collection."""
-
-    event_id: str
-    comment: str
-    creator_id: str
-    created_at: datetime = Field(default_factory=utcnow)
-
-
-class Feedback(APIModel):
-    """One comment on an event, as clients see it."""
-
-    id: str
-    event_id: str
-    comment: str
-    creator_id: str
-    created_at: datetime
-
-
 def document_fields(model: BaseModel) -> dict[str, Any]:
     """The stored form of an EventCreate or the sent fields of an EventUpdate."""
     data = model.model_dump(exclude_unset=isinstance(model, EventUpdate))

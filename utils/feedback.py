@@ -9,7 +9,7 @@ from typing import Any
 from config.db import db
 from config.errors import FeedbackNotFound, Forbidden, InvalidToken
 from models.commons import Page
-from models.events import Feedback, FeedbackDocument
+from models.feedback import Feedback, FeedbackDocument
 from models.users import Role, User
 from utils import events, users
 
