@@ -15,6 +15,7 @@ from config.db import db
 from models.cases import CaseDocument, CaseStatus
 from models.commons import utcnow
 from models.users import Role
+from utils.pure.deletion import ForgetUser
 
 CASE_ROLES = (Role.GUEST, Role.HOST)
 # Saving or submitting an intake profile moves a case out of these statuses (see profile_saved).
@@ -211,3 +212,15 @@ async def append_note(user_id: str, line: str) -> None:
             }
         ],
     )
+
+
+async def forget_user(user_id: str) -> None:
+    """Remove the user's own case, then take them off the cases they coordinate."""
+    await delete_case(user_id)
+    await unassign_coordinator(user_id)
+
+
+# How account deletion forgets a user here (see utils/pure/deletion.py).
+FORGET_USER: dict[str, ForgetUser | None] = {
+    "cases": forget_user,
+}

@@ -48,6 +48,7 @@ from models.events import (
 from models.users import User
 from utils import images, users
 from utils.flows import email
+from utils.pure.deletion import ForgetUser
 from utils.pure.event_rules import (
     approval_after_edit,
     can_see,
@@ -444,3 +445,9 @@ async def forget_user(user_id: str) -> None:
         {"attendee_ids": user_id},
         {"$pull": {"attendee_ids": user_id}, "$inc": {"attendee_count": -1}},
     )
+
+
+# How account deletion forgets a user here (see utils/pure/deletion.py).
+FORGET_USER: dict[str, ForgetUser | None] = {
+    "events": forget_user,  # their future events cancelled, their RSVPs withdrawn
+}

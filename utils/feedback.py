@@ -12,6 +12,7 @@ from models.commons import Page
 from models.feedback import Feedback, FeedbackDocument
 from models.users import Role, User
 from utils import events, users
+from utils.pure.deletion import ForgetUser
 
 
 def _feedback() -> Any:
@@ -70,3 +71,9 @@ async def delete_feedback(actor: User, event_id: str, feedback_id: str) -> None:
 async def delete_by_author(user_id: str) -> None:
     """Remove every comment a user wrote (account deletion)."""
     await _feedback().delete_many({"creator_id": user_id})
+
+
+# How account deletion forgets a user here (see utils/pure/deletion.py).
+FORGET_USER: dict[str, ForgetUser | None] = {
+    "feedback": delete_by_author,
+}

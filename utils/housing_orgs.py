@@ -24,6 +24,7 @@ from models.housing_orgs import (
     ProgramDocument,
     ProgramReplace,
 )
+from utils.pure.deletion import ForgetUser
 
 
 class DuplicateOrgName(Exception):
@@ -216,3 +217,9 @@ async def delete_program(org_id: str, program_id: str) -> None:
     if result.matched_count == 0:
         await get_org(org_id)
         raise NotFound("This organisation has no such program.")
+
+
+# How account deletion forgets a user here (see utils/pure/deletion.py).
+FORGET_USER: dict[str, ForgetUser | None] = {
+    "housing_orgs": None,  # organisations, not people
+}

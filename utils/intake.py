@@ -49,6 +49,7 @@ from models.intake import (
 )
 from models.users import User
 from utils import cases, users
+from utils.pure.deletion import ForgetUser
 from utils.pure.intake_answers import (
     as_stored,
     check_form_definition,
@@ -436,3 +437,10 @@ async def profile_statuses(people: list[User]) -> dict[str, ProfileStatus]:
 async def delete_profiles_of(user_id: str) -> None:
     """Remove every intake profile of a user (account deleted)."""
     await _profiles().delete_many({"user_id": user_id})
+
+
+# How account deletion forgets a user here (see utils/pure/deletion.py).
+FORGET_USER: dict[str, ForgetUser | None] = {
+    "intake_profiles": delete_profiles_of,
+    "intake_forms": None,  # the forms themselves: nobody's
+}

@@ -18,6 +18,7 @@ from config.settings import active_settings
 from models.commons import Page, new_id, utcnow
 from models.users import Role, User, UserDocument, UserStatus
 from utils.pure import tokens
+from utils.pure.deletion import ForgetUser
 from utils.pure.search import words_condition
 
 # What never leaves this module in a User: hashes, sessions and internal fields.
@@ -403,3 +404,8 @@ async def roles_with_roles(roles: list[Role]) -> dict[str, Role]:
 def display_name(user: User) -> str:
     """A user's name as people read it: first, middle and last names that are set."""
     return " ".join(n for n in (user.first_name, user.middle_name, user.last_name) if n)
+
+
+# How account deletion forgets a user here (see utils/pure/deletion.py): the user document itself,
+# removed last, after utils/flows/accounts.py has marked it `deleting` and cleaned the rest.
+FORGET_USER: dict[str, ForgetUser | None] = {"users": delete_user}
