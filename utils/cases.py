@@ -104,13 +104,20 @@ async def list_cases(
     limit: int = 20,
     offset: int = 0,
 ) -> tuple[list[dict[str, Any]], int]:
-    """A page of the open cases that match, most recently changed first, and how many match."""
+    """A page of the open cases that match, most recently changed first, and how many match.
+
+    One round trip: the filter (served by the indexes) and then a `$facet` that both counts and
+    pages what it let through.
+    """
     query = dashboard_query(user_types, case_status, coordinator_id)
-    total = await _cases().count_documents(query)
-    documents = (
-        await _cases().find(query).sort(DASHBOARD_ORDER).skip(offset).limit(limit).to_list(None)
+    page = [{"$sort": dict(DASHBOARD_ORDER)}, {"$skip": offset}, {"$limit": max(limit, 1)}]
+    pipeline = [{"$match": query}, {"$facet": {"items": page, "total": [{"$count": "n"}]}}]
+    # One document always on a server; the embedded store gives none when nothing matched.
+    result: dict[str, Any] = next(
+        iter(await _cases().aggregate(pipeline).to_list(None)), {"items": [], "total": []}
     )
-    return documents, total
+    total = result["total"][0]["n"] if result["total"] else 0
+    return (result["items"] if limit > 0 else []), total
 
 
 async def count_open_cases() -> int:

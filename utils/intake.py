@@ -99,6 +99,7 @@ async def seed_forms(directory: Path = FORMS_DIR) -> list[str]:
     form's former ids are moved to it last, so a repeated start-up finishes an interrupted one.
     """
     written = []
+    _FORM_IDS.clear()
     loaded = [load_form_file(path) for path in form_files(directory)]
     seeded = {form.id: form for form, _ in loaded}
     if seeded:
@@ -127,6 +128,8 @@ async def seed_forms(directory: Path = FORMS_DIR) -> list[str]:
             log.info("intake form %s (%s) written", form.id, form.role)
     for form in seeded.values():
         await _adopt_former_profiles(form)
+    _FORM_IDS.clear()  # a read during the seeding may have cached what it replaced
+    await _form_ids_by_role()  # cached now, so no request pays for it
     return written
 
 
@@ -418,10 +421,23 @@ async def review_profile(
     return to_profile(document, form), etag(document)
 
 
+# The id of each role's form: forms change only when seed_forms writes them, which clears this.
+_FORM_IDS: dict[str, str] = {}
+
+
+async def _form_ids_by_role() -> dict[str, str]:
+    if not _FORM_IDS:
+        forms = await _forms().find({}, {"role": 1}).to_list(None)
+        _FORM_IDS.update({document["role"]: document["_id"] for document in forms})
+    return _FORM_IDS
+
+
 async def profile_statuses(people: list[User]) -> dict[str, ProfileStatus]:
-    """The status of each user's profile for the form of their role (`new` when never saved)."""
-    forms = await _forms().find({}, {"role": 1}).to_list(None)
-    form_of_role = {document["role"]: document["_id"] for document in forms}
+    """The status of each user's profile for the form of their role (`new` when never saved).
+
+    One round trip: the form of each role is cached (forms change only when seeded).
+    """
+    form_of_role = await _form_ids_by_role()
     wanted = {
         profile_id(person.id, form_of_role[person.role]): person.id
         for person in people

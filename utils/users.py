@@ -390,6 +390,44 @@ def with_roles_query(roles: list[Role]) -> dict[str, Any]:
     return {"role": {"$in": [str(r) for r in roles]}, **LIVE}
 
 
+_PRIVATE_FIELDS = frozenset(key for key, shown in PUBLIC_PROJECTION.items() if not shown)
+
+
+def _public(document: dict[str, Any]) -> dict[str, Any]:
+    """PUBLIC_PROJECTION applied here: the embedded store cannot run an exclusion `$project`
+    inside a pipeline."""
+    return {key: value for key, value in document.items() if key not in _PRIVATE_FIELDS}
+
+
+async def people_and_page(
+    user_ids: list[str], role: Role, *, limit: int, offset: int
+) -> tuple[dict[str, User], Page[User]]:
+    """The users with these ids that exist, by id, and a page of the users of `role` (newest
+    first, as `list_users` pages them), in one round trip: one filter, then a `$facet`."""
+    by_role = list_users_query(role, None)
+    wanted = {"$or": [{"_id": {"$in": user_ids}, **LIVE}, by_role]}
+    facets: dict[str, Any] = {
+        "people": [{"$match": {"_id": {"$in": user_ids}, **LIVE}}],
+        "total": [{"$match": by_role}, {"$count": "n"}],
+    }
+    if limit > 0:  # $limit must be positive; a page with no room still reports the total
+        facets["page"] = [
+            {"$match": by_role},
+            {"$sort": dict(USERS_ORDER)},
+            {"$skip": offset},
+            {"$limit": limit},
+        ]
+    pipeline = [{"$match": wanted}, {"$facet": facets}]
+    # One document always on a server; the embedded store gives none when nothing matched.
+    result: dict[str, Any] = next(
+        iter(await _users().aggregate(pipeline).to_list(None)), {"people": [], "total": []}
+    )
+    people = {d["_id"]: to_user(_public(d)) for d in result["people"]}
+    total = result["total"][0]["n"] if result["total"] else 0
+    items = [to_user(_public(d)) for d in result.get("page", [])]
+    return people, Page[User](items=items, total=total, limit=max(limit, 1), offset=offset)
+
+
 async def count_with_roles(roles: list[Role]) -> int:
     """How many users have one of these roles."""
     return int(await _users().count_documents(with_roles_query(roles)))
