@@ -1,18 +1,29 @@
-"""Texts for /api/events and the signed-in user's events."""
+"""Texts for /api/events. Limits are quoted from the models, so the two cannot disagree."""
+
+from models.events import (
+    MAX_CAPACITY,
+    MAX_DISTANCE_CANDIDATES,
+    MAX_IMAGES,
+    MAX_LINKS,
+    MAX_RADIUS_KM,
+    Tag,
+)
 
 CREATE_SUMMARY = "Create an event"
-CREATE_DESCRIPTION = """
+CREATE_DESCRIPTION = f"""
 Any signed-in user; the caller becomes the creator. `endsAt` must be after `startsAt` and in the
-future, `latitude` within ±90, `longitude` within ±180, `maxCapacity` 1 to 10000, and `tags` among
-sport, food, art, music, meeting, class, paid, orientation, training, `links` http(s) URLs (at
-most 10), and `imageIds` ids of uploaded images (`POST /api/images`, at most 10), otherwise 422.
+future, `latitude` within ±90, `longitude` within ±180, `maxCapacity` 1 to \
+{MAX_CAPACITY}, and `tags` among
+{", ".join(Tag)}, `links` http(s) URLs (at
+most {MAX_LINKS}), and `imageIds` ids of uploaded images (`POST /api/images`, at most \
+{MAX_IMAGES}), otherwise 422.
 
 Events of coordinators and admins, and private events (`public: false`), are approved at once;
 other public events are `pending` until a coordinator or admin decides (`GET /api/events/queue`).
 """
 
 LIST_SUMMARY = "Discover events"
-LIST_DESCRIPTION = """
+LIST_DESCRIPTION = f"""
 **Public.** Approved public events that are not cancelled. Filters (all optional, combined):
 - `tags=a,b`: events with any of these tags;
 - `from`, `to` (ISO 8601; a time without offset is UTC): events that end at or after `from` and
@@ -20,13 +31,15 @@ LIST_DESCRIPTION = """
   9999 or before year 1 in UTC is `422`);
 - `q`: words that must all appear (any case, anywhere in a word) in the title or description;
 - `status`: `active` (not started), `ongoing` or `ended`, at the time of the request;
-- `lat`, `lon`, `radiusKm` (together, or 422; `radiusKm` above 0, at most 20000): events within
+- `lat`, `lon`, `radiusKm` (together, or 422; `radiusKm` above 0, at most \
+{MAX_RADIUS_KM:g}): events within
   that great-circle distance of the point, **sorted by distance** (each with `distanceKm`).
 
 Without a point, events come soonest first. Paginated with `limit` and `offset`; `total` counts all
 matches. The distance search narrows candidates (with the 2dsphere index on MongoDB, a bounding box
 on the embedded store) and then measures the exact (haversine) distance, so it answers the same on
-every database (at most 5000 candidates are examined per search; narrow the radius or add filters
+every database (at most {MAX_DISTANCE_CANDIDATES} candidates are examined per search; \
+narrow the radius or add filters
 in very dense areas).
 """
 

@@ -44,10 +44,9 @@ async def list_orgs(_: CurrentUser, paging: Paging) -> Page[HousingOrg]:
     },
 )
 async def create_org(body: HousingOrgCreate, _: CoordinatorOrAdmin) -> Response:
-    try:
-        org = await housing_orgs.create_org(body)
-    except housing_orgs.DuplicateOrgName as duplicate:
-        return RedirectResponse(_location(duplicate.existing_id), status.HTTP_303_SEE_OTHER)
+    org, created = await housing_orgs.create_org(body)
+    if not created:
+        return RedirectResponse(_location(org.id), status.HTTP_303_SEE_OTHER)
     return JSONResponse(
         org.model_dump(mode="json", by_alias=True),
         status_code=status.HTTP_201_CREATED,

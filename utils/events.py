@@ -33,6 +33,7 @@ from config.errors import (
 )
 from models.commons import Page, utcnow
 from models.events import (
+    MAX_DISTANCE_CANDIDATES,
     Approval,
     Attendance,
     Event,
@@ -64,8 +65,6 @@ from utils.pure.roles import is_staff
 
 log = logging.getLogger("hosthome.events")
 
-# A distance search examines at most this many candidates from its bounding box or circle.
-MAX_DISTANCE_CANDIDATES = 5000
 # The order of the discovery list (and of the distance candidates): served by `discovery_sorted`.
 DISCOVERY_ORDER = [("starts_at", 1), ("_id", 1)]
 # Optimistic retries of an edit that raced with another edit of the same event.
@@ -334,7 +333,7 @@ async def attend(user: User, event_id: str) -> tuple[Attendance, bool]:
     now = utcnow()
     document = await _events().find_one_and_update(
         rsvp_filter(event_id, user.id, now),
-        {"$addToSet": {"attendee_ids": user.id}, "$inc": {"attendee_count": 1}},
+        {"$addToSet": {"attendee_ids": user.id}},
         return_document=ReturnDocument.AFTER,
     )
     if document is not None:
@@ -357,7 +356,7 @@ async def _withdraw(event_id: str, user_id: str) -> bool:
     """Take the user off the event's attendees; whether they were on it."""
     removed = await _events().find_one_and_update(
         {"_id": event_id, "attendee_ids": user_id},
-        {"$pull": {"attendee_ids": user_id}, "$inc": {"attendee_count": -1}},
+        {"$pull": {"attendee_ids": user_id}},
     )
     return removed is not None
 
@@ -443,7 +442,7 @@ async def forget_user(user_id: str) -> None:
         await _cancel(document["_id"], now)
     await _events().update_many(
         {"attendee_ids": user_id},
-        {"$pull": {"attendee_ids": user_id}, "$inc": {"attendee_count": -1}},
+        {"$pull": {"attendee_ids": user_id}},
     )
 
 

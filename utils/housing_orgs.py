@@ -26,15 +26,6 @@ from models.housing_orgs import (
 )
 from utils.pure.deletion import ForgetUser
 
-
-class DuplicateOrgName(Exception):
-    """A create found the name taken; `existing_id` is the organisation that has it."""
-
-    def __init__(self, existing_id: str) -> None:
-        super().__init__(existing_id)
-        self.existing_id = existing_id
-
-
 # The list's order: by name. Names are unique (org_name_lower_unique), so the name alone is a total
 # order, and the unique index serves it.
 ORGS_ORDER = [("org_name_lower", 1)]
@@ -89,10 +80,11 @@ async def _name_holder(name: str, other_than: str | None = None) -> str | None:
     return document["_id"] if document else None
 
 
-async def create_org(body: HousingOrgCreate) -> HousingOrg:
-    """Store a new organisation with its programs.
+async def create_org(body: HousingOrgCreate) -> tuple[HousingOrg, bool]:
+    """Store a new organisation with its programs: (the organisation, True).
 
-    Raises DuplicateOrgName (the route answers 303 to the existing one) when the name is taken.
+    When the name is taken: (the organisation that has it, False); the route answers 303 to it.
+    "Created or not" is this pair everywhere (as for an RSVP).
     """
     document = HousingOrgDocument(
         org_name=body.org_name,
@@ -102,11 +94,11 @@ async def create_org(body: HousingOrgCreate) -> HousingOrg:
     try:
         await _orgs().insert_one(document)
     except DuplicateKeyError as exc:
-        existing = await _name_holder(body.org_name)
+        existing = await _orgs().find_one({"org_name_lower": document["org_name_lower"]})
         if existing is None:  # the other one was deleted in between: a real conflict, not a copy
             raise Conflict("This name was just taken and released; try again.") from exc
-        raise DuplicateOrgName(existing) from exc
-    return to_housing_org(document)
+        return to_housing_org(existing), False
+    return to_housing_org(document), True
 
 
 async def list_orgs(limit: int = 20, offset: int = 0) -> Page[HousingOrg]:

@@ -409,9 +409,8 @@ async def review_profile(
     )
     if saved is None:
         raise Conflict("Only a submitted profile can be reviewed.")
-    reviewer_name = " ".join(n for n in (reviewer.first_name, reviewer.last_name) if n)
     await cases.record_review(
-        user.id, user.role, CaseStatus(review.decision), review.note, reviewer_name
+        user.id, user.role, CaseStatus(review.decision), review.note, users.display_name(reviewer)
     )
     if not await users.is_live(user.id):  # deleted meanwhile: the case must not come back
         await delete_profiles_of(user.id)
