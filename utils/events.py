@@ -49,6 +49,7 @@ from models.events import (
 from models.users import User
 from utils import images, users
 from utils.flows import email
+from utils.pages import page_of
 from utils.pure.deletion import ForgetUser
 from utils.pure.event_rules import (
     approval_after_edit,
@@ -160,17 +161,15 @@ async def list_events(filters: EventFilters, *, limit: int = 20, offset: int = 0
     now = utcnow()
     query = discovery_query(filters, now, geo_operators=db.geo_operators)
     if filters.lat is None or filters.lon is None or filters.radius_km is None:
-        total = await _events().count_documents(query)
-        documents = (
-            await _events()
-            .find(query)
-            .sort(DISCOVERY_ORDER)
-            .skip(offset)
-            .limit(limit)
-            .to_list(None)
+        return await page_of(
+            _events(),
+            query,
+            DISCOVERY_ORDER,
+            lambda document: to_event(document, now),
+            Event,
+            limit=limit,
+            offset=offset,
         )
-        items = [to_event(document, now) for document in documents]
-        return Page[Event](items=items, total=total, limit=limit, offset=offset)
     candidates = (
         await _events()
         .find(query)
@@ -193,18 +192,16 @@ async def list_events(filters: EventFilters, *, limit: int = 20, offset: int = 0
 async def pending_events(*, limit: int = 20, offset: int = 0) -> Page[Event]:
     """The approval queue: pending events that are not cancelled, oldest request first."""
     query = {"approval": Approval.PENDING, "cancelled": False}
-    total = await _events().count_documents(query)
-    documents = (
-        await _events()
-        .find(query)
-        .sort([("created_at", 1), ("_id", 1)])
-        .skip(offset)
-        .limit(limit)
-        .to_list(None)
-    )
     now = utcnow()
-    items = [to_event(document, now) for document in documents]
-    return Page[Event](items=items, total=total, limit=limit, offset=offset)
+    return await page_of(
+        _events(),
+        query,
+        [("created_at", 1), ("_id", 1)],
+        lambda document: to_event(document, now),
+        Event,
+        limit=limit,
+        offset=offset,
+    )
 
 
 async def decide(decider: User, event_id: str, approve: bool) -> Event:
@@ -416,17 +413,15 @@ async def user_events(
         ]
         order = -1
     query = {"$and": conditions}
-    total = await _events().count_documents(query)
-    documents = (
-        await _events()
-        .find(query)
-        .sort([("starts_at", order), ("_id", 1)])
-        .skip(offset)
-        .limit(limit)
-        .to_list(None)
+    return await page_of(
+        _events(),
+        query,
+        [("starts_at", order), ("_id", 1)],
+        lambda document: to_event(document, now),
+        Event,
+        limit=limit,
+        offset=offset,
     )
-    items = [to_event(document, now) for document in documents]
-    return Page[Event](items=items, total=total, limit=limit, offset=offset)
 
 
 async def forget_user(user_id: str) -> None:

@@ -12,6 +12,7 @@ from models.commons import Page
 from models.feedback import Feedback, FeedbackDocument
 from models.users import Role, User
 from utils import events, users
+from utils.pages import page_of
 from utils.pure.deletion import ForgetUser
 
 
@@ -43,17 +44,9 @@ async def list_feedback(
     """An event's comments, oldest first, for whoever can see the event."""
     await events.ensure_visible(viewer, event_id)
     query = {"event_id": event_id}
-    total = await _feedback().count_documents(query)
-    documents = (
-        await _feedback()
-        .find(query)
-        .sort([("created_at", 1), ("_id", 1)])
-        .skip(offset)
-        .limit(limit)
-        .to_list(None)
-    )
-    return Page[Feedback](
-        items=[to_feedback(d) for d in documents], total=total, limit=limit, offset=offset
+    order = [("created_at", 1), ("_id", 1)]
+    return await page_of(
+        _feedback(), query, order, to_feedback, Feedback, limit=limit, offset=offset
     )
 
 

@@ -24,6 +24,7 @@ from models.housing_orgs import (
     ProgramDocument,
     ProgramReplace,
 )
+from utils.pages import page_of
 from utils.pure.deletion import ForgetUser
 
 # The list's order: by name. Names are unique (org_name_lower_unique), so the name alone is a total
@@ -103,10 +104,8 @@ async def create_org(body: HousingOrgCreate) -> tuple[HousingOrg, bool]:
 
 async def list_orgs(limit: int = 20, offset: int = 0) -> Page[HousingOrg]:
     """A page of organisations in the order of their names."""
-    total = await _orgs().count_documents({})
-    documents = await _orgs().find({}).sort(ORGS_ORDER).skip(offset).limit(limit).to_list(None)
-    return Page[HousingOrg](
-        items=[to_housing_org(d) for d in documents], total=total, limit=limit, offset=offset
+    return await page_of(
+        _orgs(), {}, ORGS_ORDER, to_housing_org, HousingOrg, limit=limit, offset=offset
     )
 
 

@@ -17,6 +17,7 @@ from config.errors import EmailAlreadyRegistered, InvalidToken, SessionRevoked, 
 from config.settings import active_settings
 from models.commons import Page, new_id, utcnow
 from models.users import Role, User, UserDocument, UserStatus
+from utils.pages import page_of
 from utils.pure import tokens
 from utils.pure.deletion import ForgetUser
 from utils.pure.search import words_condition
@@ -325,17 +326,15 @@ async def list_users(
 ) -> Page[User]:
     """A page of users, newest first, filtered by role and words in the name or e-mail."""
     query = list_users_query(role, q)
-    total = await _users().count_documents(query)
-    documents = (
-        await _users()
-        .find(query, PUBLIC_PROJECTION)
-        .sort(USERS_ORDER)
-        .skip(offset)
-        .limit(limit)
-        .to_list(None)
-    )
-    return Page[User](
-        items=[to_user(d) for d in documents], total=total, limit=limit, offset=offset
+    return await page_of(
+        _users(),
+        query,
+        USERS_ORDER,
+        to_user,
+        User,
+        limit=limit,
+        offset=offset,
+        projection=PUBLIC_PROJECTION,
     )
 
 
