@@ -10,8 +10,7 @@ import pytest
 from pymongo.errors import ConnectionFailure
 
 from config.db import db
-from tests.factories import signed_in
-from tests.test_events import event_body
+from tests.factories import event_body, signed_in
 from utils import users
 from utils.flows import accounts
 

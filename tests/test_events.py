@@ -1,5 +1,6 @@
 """Events: creation, visibility, status from the clock, approval, editing, cancellation, and what
-deleting an account does to events. Helpers here are shared by the other tests/test_event*.py."""
+deleting an account does to events. Shared helpers are in tests/factories.py, the clock in
+tests/conftest.py."""
 
 import asyncio
 from datetime import UTC, datetime, timedelta
@@ -10,80 +11,18 @@ import pytest
 
 from config.db import db
 from config.settings import Settings
-from models.commons import utcnow
-from models.users import Role
 from tests.conftest import assert_error
-from tests.factories import make_user, read_outbox, signed_in
+from tests.factories import (
+    MIAMI,
+    Clock,
+    create_event,
+    event_body,
+    iso,
+    quick_headers,
+    read_outbox,
+    signed_in,
+)
 from utils import events as event_utils
-from utils import users
-from utils.pure import tokens
-
-MIAMI = {"title": "Miami", "latitude": 25.7617, "longitude": -80.1918}
-
-
-def iso(moment: datetime) -> str:
-    """ISO 8601 with offset, as a client sends it."""
-    return moment.isoformat()
-
-
-def event_body(**overrides: Any) -> dict[str, Any]:
-    """A valid event body starting tomorrow, for two hours; overrides replace fields."""
-    start = (datetime.now(UTC) + timedelta(days=1)).replace(microsecond=0)
-    body: dict[str, Any] = {
-        "title": "Host orientation",
-        "description": "Everything a new host needs to know.",
-        "startsAt": iso(start),
-        "endsAt": iso(start + timedelta(hours=2)),
-        "tags": ["orientation"],
-        "location": MIAMI,
-        "maxCapacity": 10,
-        "public": True,
-        "links": ["https://example.org/orientation"],
-    }
-    body.update(overrides)
-    return body
-
-
-async def create_event(
-    client: httpx.AsyncClient, headers: dict[str, str], **overrides: Any
-) -> dict[str, Any]:
-    """POST an event and return it (asserting 201)."""
-    response = await client.post("/api/events", json=event_body(**overrides), headers=headers)
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
-async def quick_headers(settings: Settings, role: Role | str = Role.GUEST) -> dict[str, str]:
-    """Headers of a new user with a live session, minted without the (slow, rate-limited)
-    sign-in endpoint; for tests that need many users."""
-    user = await make_user(role)
-    session_id, _ = await users.open_session(user.id)
-    token = tokens.create_token(settings, user.id, session_id, timedelta(minutes=15))
-    return {"Authorization": f"Bearer {token}"}
-
-
-class Clock:
-    """A movable clock for utils.events: status, RSVP windows and lists read it."""
-
-    def __init__(self) -> None:
-        self.offset = timedelta(0)
-
-    def now(self) -> datetime:
-        """The real time plus the offset."""
-        return utcnow() + self.offset
-
-    def advance(self, delta: timedelta) -> None:
-        """Move the clock forward."""
-        self.offset += delta
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    """Control the time utils.events sees."""
-    moving = Clock()
-    monkeypatch.setattr(event_utils, "utcnow", moving.now)
-    return moving
-
 
 # --- creation -----------------------------------------------------------------------------------
 

@@ -22,9 +22,8 @@ from config.db import db
 from config.settings import Settings, activated
 from models.users import UserStatus
 from tests.conftest import make_settings
-from tests.factories import make_user, read_outbox, signed_in
+from tests.factories import create_event, make_user, read_outbox, signed_in
 from tests.server import free_port
-from tests.test_events import create_event
 from utils import codes
 from utils.flows import email as mail
 

@@ -18,9 +18,8 @@ from config import errors
 from config.settings import Settings
 from routes.deps import PUBLIC_ROUTES
 from tests.conftest import assert_error
-from tests.factories import PASSWORD, make_user, signed_in
+from tests.factories import PASSWORD, create_event, make_user, signed_in
 from tests.routes_table import app_routes
-from tests.test_events import create_event
 from utils import events, feedback
 from utils.flows import auth, health
 from utils.pure import tokens

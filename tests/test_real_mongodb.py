@@ -15,8 +15,7 @@ from models.cases import CaseStatus
 from models.events import EventFilters
 from models.users import Role
 from tests.conftest import TEST_MONGO_URI
-from tests.factories import make_user, signed_in
-from tests.test_events import event_body
+from tests.factories import event_body, make_user, signed_in
 from utils import cases, events, housing_orgs, users
 from utils.pure import event_rules
 
