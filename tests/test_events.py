@@ -22,7 +22,6 @@ from tests.factories import (
     read_outbox,
     signed_in,
 )
-from utils import events as event_utils
 
 # --- creation -----------------------------------------------------------------------------------
 
@@ -452,33 +451,6 @@ async def test_deleting_a_user_cancels_their_events_and_removes_their_rsvps_save
     comments = await client.get(f"/api/events/{others['id']}/feedback", headers=other.headers)
     assert comments.json()["total"] == 0
     assert (await client.get(f"/api/events/{theirs['id']}")).status_code == 200
-
-
-async def _racy_decide(decider: Any, event_id: str, approve: bool) -> Any:
-    """Read, check, then write: the pattern the real decide() avoids."""
-    from config.errors import AlreadyDecided  # pylint: disable=import-outside-toplevel
-
-    collection = db.collection("events")
-    document = await collection.find_one({"_id": event_id})
-    if document["approval"] != "pending":
-        raise AlreadyDecided()
-    approval = "approved" if approve else "denied"
-    await collection.update_one({"_id": event_id}, {"$set": {"approval": approval}})
-    return event_utils.to_event({**document, "approval": approval})
-
-
-async def test_the_decision_test_can_fail_a_read_then_write_decides_twice(
-    client: httpx.AsyncClient, settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(event_utils, "decide", _racy_decide)
-    host = await signed_in(client, "host")
-    event = await create_event(client, host.headers)
-    deciders = [await quick_headers(settings, "coordinator") for _ in range(10)]
-    url = f"/api/events/{event['id']}/decision"
-    answers = await asyncio.gather(
-        *(client.post(url, json={"approve": True}, headers=headers) for headers in deciders)
-    )
-    assert [a.status_code for a in answers].count(200) > 1
 
 
 async def test_an_event_may_only_name_uploaded_images(client: httpx.AsyncClient) -> None:

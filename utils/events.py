@@ -43,7 +43,6 @@ from models.events import (
     EventKind,
     EventStatus,
     EventUpdate,
-    Location,
     document_fields,
 )
 from models.users import User
@@ -59,6 +58,7 @@ from utils.pure.event_rules import (
     ensure_manager,
     event_status,
     rsvp_filter,
+    to_event,
     visible_condition,
 )
 from utils.pure.geo import haversine_km
@@ -74,32 +74,6 @@ EDIT_ATTEMPTS = 3
 
 def _events() -> Any:
     return db.collection("events")
-
-
-def to_event(
-    document: dict[str, Any], now: datetime | None = None, distance_km: float | None = None
-) -> Event:
-    """The public view of a stored event, its status taken at `now` (default: the clock)."""
-    longitude, latitude = document["location"]["coordinates"]
-    return Event(
-        id=document["_id"],
-        title=document["title"],
-        description=document.get("description", ""),
-        starts_at=document["starts_at"],
-        ends_at=document["ends_at"],
-        tags=document.get("tags", []),
-        location=Location(title=document["location_title"], latitude=latitude, longitude=longitude),
-        max_capacity=document["max_capacity"],
-        public=document["public"],
-        links=document.get("links", []),
-        image_ids=document.get("image_ids", []),
-        creator_id=document["creator_id"],
-        approval=document["approval"],
-        status=event_status(document, now or utcnow()),
-        attendee_count=len(document.get("attendee_ids", [])),
-        created_at=document["created_at"],
-        distance_km=None if distance_km is None else round(distance_km, 3),
-    )
 
 
 def _invalid(field: str, message: str) -> ValidationFailed:
@@ -153,7 +127,7 @@ async def create_event(creator: User, body: EventCreate) -> Event:
 
 async def get_event(viewer: User | None, event_id: str) -> Event:
     """One event, if the viewer may see it; EventNotFound otherwise."""
-    return to_event(await visible_document(viewer, event_id))
+    return to_event(await visible_document(viewer, event_id), utcnow())
 
 
 async def list_events(filters: EventFilters, *, limit: int = 20, offset: int = 0) -> Page[Event]:

@@ -1,7 +1,6 @@
-"""Intake forms and intake profiles.
+"""Intake profiles: the owner of `intake_profiles` (the forms are utils.intake_forms').
 
-Owns `intake_forms` and `intake_profiles`. Forms are seeded at start-up from the JSON files in
-models/forms/ (idempotently: a form is rewritten only when its file's hash changed). A profile is
+A profile is
 one document per user and form whose id is derived from both, so it is known before the first save
 and two first saves cannot make two profiles. Every save is one conditional update on the profile's
 `version`, which is also its ETag: a save made against an old version fails instead of
@@ -9,8 +8,6 @@ overwriting what another save wrote in between.
 """
 
 import contextlib
-import hashlib
-import json
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -23,8 +20,6 @@ from pymongo.errors import DuplicateKeyError
 from config.db import db
 from config.errors import (
     Conflict,
-    Forbidden,
-    FormNotFound,
     InvalidToken,
     NotFound,
     PreconditionFailed,
@@ -35,8 +30,6 @@ from models.commons import utcnow
 from models.intake import (
     EDITABLE_STATUSES,
     Answer,
-    FieldGroup,
-    Form,
     FormDocument,
     FormFile,
     Profile,
@@ -48,26 +41,20 @@ from models.intake import (
     SectionSave,
 )
 from models.users import User
-from utils import cases, users
+from utils import cases, intake_forms, users
 from utils.pure.deletion import ForgetUser
 from utils.pure.intake_answers import (
     as_stored,
-    check_form_definition,
     check_responses,
     usable,
 )
 
 log = logging.getLogger("hosthome.intake")
 
-FORMS_DIR = Path(__file__).resolve().parent.parent / "models" / "forms"
 # A save that loses the race to another re-reads and retries; each round one of them lands, so
 # this many sections (the guest form has 10) saved at the same moment all land.
 SAVE_ATTEMPTS = 20
 _PROFILE_NAMESPACE = uuid5(NAMESPACE_URL, "hosthome:intake-profile")
-
-
-def _forms() -> Any:
-    return db.collection("intake_forms")
 
 
 def _profiles() -> Any:
@@ -77,59 +64,13 @@ def _profiles() -> Any:
 # --- Forms -----------------------------------------------------------------------------------
 
 
-def form_files(directory: Path) -> list[Path]:
-    """The form files of a directory, in name order."""
-    return sorted(directory.glob("*.json"))
-
-
-def load_form_file(path: Path) -> tuple[FormFile, str]:
-    """Read and check one form file; returns the form and the hash of the file's content."""
-    content = path.read_bytes()
-    form = FormFile.model_validate(json.loads(content))
-    check_form_definition(form)
-    return form, hashlib.sha256(content).hexdigest()
-
-
-async def seed_forms(directory: Path = FORMS_DIR) -> list[str]:
-    """Store every form file of `directory`; returns the ids of the forms written.
-
-    Idempotent and safe with several workers starting at once: a form is replaced only when its
-    stored hash differs from its file's, in one conditional upsert. Any other stored form of the
-    same role (a former edition under another id) is removed first, and the profiles made on a
-    form's former ids are moved to it last, so a repeated start-up finishes an interrupted one.
-    """
-    written = []
-    _FORM_IDS.clear()
-    loaded = [load_form_file(path) for path in form_files(directory)]
-    seeded = {form.id: form for form, _ in loaded}
-    if seeded:
-        roles = [str(form.role) for form in seeded.values()]
-        # One form per role: a former edition would still answer to the same alias. Removed
-        # before the new one is written, so a read meanwhile finds no form (404), never the old.
-        await _forms().delete_many({"role": {"$in": roles}, "_id": {"$nin": list(seeded)}})
-    for form, content_hash in loaded:
-        document = FormDocument(
-            _id=form.id,
-            title=form.title,
-            field_groups=form.field_groups,
-            role=form.role,
-            aliases=form.aliases,
-            former_ids=form.former_ids,
-            content_hash=content_hash,
-        ).to_document()
-        try:
-            result = await _forms().replace_one(
-                {"_id": form.id, "content_hash": {"$ne": content_hash}}, document, upsert=True
-            )
-        except DuplicateKeyError:
-            continue  # the stored form already has this hash (or another worker just wrote it)
-        if result.modified_count or result.upserted_id is not None:
-            written.append(form.id)
-            log.info("intake form %s (%s) written", form.id, form.role)
-    for form in seeded.values():
+async def seed_forms(directory: Path = intake_forms.FORMS_DIR) -> list[str]:
+    """Seed the forms (utils.intake_forms.seed_forms; returns the ids written), then move the
+    profiles made on each form's former ids to it."""
+    written = await intake_forms.seed_forms(directory)
+    for path in intake_forms.form_files(directory):
+        form, _ = intake_forms.load_form_file(path)
         await _adopt_former_profiles(form)
-    _FORM_IDS.clear()  # a read during the seeding may have cached what it replaced
-    await _form_ids_by_role()  # cached now, so no request pays for it
     return written
 
 
@@ -148,51 +89,6 @@ async def _adopt_former_profiles(form: FormFile) -> None:
         await _profiles().delete_one({"_id": document["_id"]})
     if old:
         log.info("intake form %s: %d profiles moved from former ids", form.id, len(old))
-
-
-async def _form_document(form_ref: str) -> FormDocument:
-    """The form named by its id or one of its aliases (`1` or `guest`, `2` or `host`)."""
-    # The id first: a former edition still stored during an upgrade may have `1` as an alias.
-    document = await _forms().find_one({"_id": form_ref})
-    if document is None:
-        document = await _forms().find_one({"aliases": form_ref})
-    if document is None:
-        raise FormNotFound()
-    return FormDocument.model_validate(document)
-
-
-def _public_form(document: FormDocument) -> Form:
-    return Form(id=document.id, title=document.title, field_groups=document.field_groups)
-
-
-async def get_form(form_ref: str) -> Form:
-    """A form by id or alias; FormNotFound otherwise."""
-    return _public_form(await _form_document(form_ref))
-
-
-async def get_section(form_ref: str, section_id: str) -> FieldGroup:
-    """One field group (section) of a form; FormNotFound or NotFound otherwise."""
-    form = await _form_document(form_ref)
-    for group in form.field_groups:
-        if group.id == section_id:
-            return group
-    raise NotFound("This form has no such section.")
-
-
-async def _own_form(user: User, form_ref: str) -> FormDocument:
-    """The form, if this user fills it in (guests the guest form, hosts the host form)."""
-    form = await _form_document(form_ref)
-    if user.role != form.role:
-        raise Forbidden(f"Only a {form.role} fills in this form.")
-    return form
-
-
-async def _form_of_role(user: User) -> FormDocument:
-    """The form this user fills in; Forbidden for roles that fill in none."""
-    document = await _forms().find_one({"role": str(user.role)})
-    if document is None:
-        raise Forbidden("Only guests and hosts fill in an intake form.")
-    return FormDocument.model_validate(document)
 
 
 # --- Profiles --------------------------------------------------------------------------------
@@ -241,7 +137,7 @@ def to_profile(document: ProfileDocument, form: FormDocument) -> Profile:
 
 async def get_own_profile(user: User, form_ref: str) -> tuple[Profile, str]:
     """The caller's profile for their form (an empty `new` one if never saved) and its ETag."""
-    form = await _own_form(user, form_ref)
+    form = await intake_forms.own_form(user, form_ref)
     document = await _stored(user.id, form.id) or _unsaved(user.id, form.id)
     return to_profile(document, form), etag(document)
 
@@ -255,7 +151,7 @@ async def get_own_responses(user: User, form_ref: str) -> Responses:
 
 async def get_user_profile(form_ref: str, user_id: str) -> tuple[Profile, str]:
     """Any user's profile for a form, for staff; NotFound if the form is not theirs to fill."""
-    form = await _form_document(form_ref)
+    form = await intake_forms.form_document(form_ref)
     user = await users.get_user(user_id)
     document = await _stored(user.id, form.id)
     if document is None:
@@ -360,7 +256,7 @@ async def save_profile(
     when `if_match` is not the current ETag, also when another save lands between our read and
     our write. Without `if_match` the last save wins, but never over a submitted profile.
     """
-    form = await _own_form(user, form_ref)
+    form = await intake_forms.own_form(user, form_ref)
     check = _checked_once(form, body.responses, submit=body.submit)
     return await _save(user, form, lambda _: check(), submit=body.submit, if_match=if_match)
 
@@ -373,7 +269,7 @@ async def save_section(user: User, body: SectionSave) -> tuple[Profile, str]:
     sections saved at the same moment all land: the merge is redone on what is stored whenever
     another save got in first. Conflict when the profile is read-only.
     """
-    form = await _form_of_role(user)
+    form = await intake_forms.form_of_role(user)
     check = _checked_once(form, body.responses, submit=False)
     return await _save(
         user,
@@ -392,7 +288,7 @@ async def review_profile(
     UserNotFound for an unknown user; Conflict unless the profile is submitted (one atomic
     update, so two reviewers cannot both decide).
     """
-    form = await _form_document(form_ref)
+    form = await intake_forms.form_document(form_ref)
     user = await users.get_user(user_id)
     now = utcnow()
     saved = await _profiles().find_one_and_update(
@@ -420,23 +316,12 @@ async def review_profile(
     return to_profile(document, form), etag(document)
 
 
-# The id of each role's form: forms change only when seed_forms writes them, which clears this.
-_FORM_IDS: dict[str, str] = {}
-
-
-async def _form_ids_by_role() -> dict[str, str]:
-    if not _FORM_IDS:
-        forms = await _forms().find({}, {"role": 1}).to_list(None)
-        _FORM_IDS.update({document["role"]: document["_id"] for document in forms})
-    return _FORM_IDS
-
-
 async def profile_statuses(people: list[User]) -> dict[str, ProfileStatus]:
     """The status of each user's profile for the form of their role (`new` when never saved).
 
     One round trip: the form of each role is cached (forms change only when seeded).
     """
-    form_of_role = await _form_ids_by_role()
+    form_of_role = await intake_forms.form_ids_by_role()
     wanted = {
         profile_id(person.id, form_of_role[person.role]): person.id
         for person in people
@@ -457,5 +342,4 @@ async def delete_profiles_of(user_id: str) -> None:
 # How account deletion forgets a user here (see utils/pure/deletion.py).
 FORGET_USER: dict[str, ForgetUser | None] = {
     "intake_profiles": delete_profiles_of,
-    "intake_forms": None,  # the forms themselves: nobody's
 }

@@ -5,7 +5,18 @@ from typing import Any
 
 from config.errors import Forbidden, UserNotFound, ValidationFailed
 from models.users import Role, User
-from utils import cases, codes, events, feedback, housing_orgs, images, intake, rate_limits, users
+from utils import (
+    cases,
+    codes,
+    events,
+    feedback,
+    housing_orgs,
+    images,
+    intake,
+    intake_forms,
+    rate_limits,
+    users,
+)
 from utils.pure.roles import is_staff
 
 log = logging.getLogger("hosthome.accounts")
@@ -19,6 +30,7 @@ DELETION_ORDER: tuple[Any, ...] = (
     feedback,
     images,
     intake,
+    intake_forms,
     cases,
     housing_orgs,
     rate_limits,

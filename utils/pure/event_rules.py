@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from config.errors import Conflict, Forbidden
-from models.events import Approval, EventFilters, EventStatus, ListedStatus
+from models.events import Approval, Event, EventFilters, EventStatus, ListedStatus, Location
 from models.users import Role, User
 from utils.pure.geo import distance_conditions
 from utils.pure.roles import is_staff
@@ -112,3 +112,27 @@ def visible_condition(user: User) -> dict[str, Any]:
             {"attendee_ids": user.id},
         ]
     }
+
+
+def to_event(document: dict[str, Any], now: datetime, distance_km: float | None = None) -> Event:
+    """The public view of a stored event, its status taken at `now`."""
+    longitude, latitude = document["location"]["coordinates"]
+    return Event(
+        id=document["_id"],
+        title=document["title"],
+        description=document.get("description", ""),
+        starts_at=document["starts_at"],
+        ends_at=document["ends_at"],
+        tags=document.get("tags", []),
+        location=Location(title=document["location_title"], latitude=latitude, longitude=longitude),
+        max_capacity=document["max_capacity"],
+        public=document["public"],
+        links=document.get("links", []),
+        image_ids=document.get("image_ids", []),
+        creator_id=document["creator_id"],
+        approval=document["approval"],
+        status=event_status(document, now),
+        attendee_count=len(document.get("attendee_ids", [])),
+        created_at=document["created_at"],
+        distance_km=None if distance_km is None else round(distance_km, 3),
+    )
