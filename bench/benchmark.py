@@ -40,8 +40,8 @@ from typing import Any
 import httpx
 from matplotlib import pyplot as plt
 
+from app import create_app
 from config.db import db
-from config.main import create_app
 from config.settings import Settings
 from models.events import EventCreate
 from utils import events, users

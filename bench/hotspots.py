@@ -17,8 +17,8 @@ import pstats
 
 import httpx
 
+from app import create_app
 from bench.inprocess import DEMO_PASSWORD, ORGS, asgi_get
-from config.main import create_app
 from config.settings import Settings
 
 

@@ -22,8 +22,8 @@ from typing import Any
 
 import httpx
 
+from app import create_app
 from bench.bare_app import app as bare_app
-from config.main import create_app
 from config.settings import Settings
 
 DEMO_PASSWORD = "Test123!"  # the embedded store's documented demo password

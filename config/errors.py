@@ -1,310 +1,361 @@
-"""Render every error in the one shape of ../shared/API.md and document it in OpenAPI."""
+"""The one exception hierarchy of the service.
 
-import logging
-import re
-from collections.abc import Callable
-from typing import Any
+Every error a client can see is an `APIError`: it carries the HTTP status, a stable `code` and a
+human-readable message, and `routes.http.error_responses` renders it in the shared error shape.
+It subclasses Starlette's HTTPException so that FastAPI passes it through untouched even when it
+is raised while the request body is being read.
+"""
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from pydantic.alias_generators import to_camel
-from pymongo.errors import ConnectionFailure, ServerSelectionTimeoutError
+from typing import Any, ClassVar
+
 from starlette.exceptions import HTTPException
-from starlette.responses import JSONResponse, Response
-from starlette.types import Scope
-
-from config.context import request_id_var
-from config.links import accepts_html, app_page, see_other
-from models.commons import ErrorResponse, ErrorWithItems
-from utils import errors
-
-log = logging.getLogger("hosthome.errors")
-
-# A route whose `openapi_extra` sets this flag answers its errors with an `items` list of strings
-# as well (the web app's admin page reads `items` on a failed user delete and crashes without it).
-ERROR_ITEMS_FLAG = "x-error-items"
 
 
-# A route opened from an e-mailed link sets this in `openapi_extra` to `{"page": "/x"}` (and
-# `"errorParam": "error"` to pass the message on): a browser then gets a 303 to that page of the
-# web app on any failure, instead of a JSON error it would show raw.
-BROWSER_ERROR_PAGE = "x-browser-error-page"
+class APIError(HTTPException):
+    """Base of every error a client sees; subclasses fix the status and code."""
+
+    status_code: int = 500
+    code: ClassVar[str] = "InternalError"
+    message: ClassVar[str] = "Something went wrong."
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        details: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(self.status_code, message or self.message, headers)
+        self.details = details
 
 
-def _route_extra(scope: Scope) -> dict[str, Any]:
-    return getattr(scope.get("route"), "openapi_extra", None) or {}
+class ValidationFailed(APIError):
+    """Request data broke a rule (rendered with code ValidationError).
 
-
-def wants_items(scope: Scope) -> bool:
-    """Whether the route matched for this request asks for `items` in its error bodies."""
-    return bool(_route_extra(scope).get(ERROR_ITEMS_FLAG))
-
-
-def _browser_error_redirect(scope: Scope, message: str) -> Response | None:
-    target = _route_extra(scope).get(BROWSER_ERROR_PAGE)
-    if not target or not accepts_html(scope):
-        return None
-    query = {target["errorParam"]: message} if target.get("errorParam") else {}
-    return see_other(app_page(target["page"], **query))
-
-
-def error_body(
-    status: int,
-    code: str,
-    message: str,
-    details: list[dict[str, Any]] | None = None,
-    *,
-    with_items: bool = False,
-) -> dict[str, Any]:
-    """The JSON body of an error response."""
-    body: dict[str, Any] = {"message": message, "code": code, "status": status}
-    if details is not None:
-        body["details"] = details
-    body["requestId"] = request_id_var.get()
-    body["detail"] = {"code": code, "message": message}
-    if with_items:
-        body["items"] = [f"{d['field']}: {d['message']}" for d in details or []]
-    return body
-
-
-def error_response(exc: errors.APIError, scope: Scope | None = None) -> Response:
-    """The response for one APIError (with `items` when the matched route asks for them; a
-    redirect for a browser on a route opened from an e-mailed link)."""
-    redirect = _browser_error_redirect(scope, str(exc.detail)) if scope is not None else None
-    if redirect is not None:
-        return redirect
-    body = error_body(
-        exc.status_code,
-        exc.code,
-        str(exc.detail),
-        exc.details,
-        with_items=scope is not None and wants_items(scope),
-    )
-    return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
-
-
-def _field_name(location: tuple[Any, ...] | list[Any]) -> str:
-    """`body.endsAt`, `query.limit`: the place as the API names it.
-
-    Pydantic adds the offset of a JSON syntax error and the names of union members and
-    validator wrappers to the location; those are not fields.
+    Without a message of its own, the message sums up `details`, for clients that show only
+    `message`: the problem itself when there is one, otherwise the fields at fault.
     """
-    if len(location) == 2 and location[0] == "body" and isinstance(location[1], int):
-        return "body"  # the offset of a JSON syntax error, not a list index
-    parts = [str(part) for part in location]
-    return ".".join(part for part in parts if "[" not in part and part not in _UNION_TAGS)
+
+    status_code = 422
+    code = "ValidationError"
+    message = "The request is not valid."
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        details: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message or summarise(details), details=details, headers=headers)
 
 
-_UNION_TAGS = {"str", "int", "float", "bool", "list", "dict", "none"}
+_PLACES = ("body", "query", "path", "header", "cookie")
 
 
-def _quoted_values(expected: str) -> str:
-    """`<Role.GUEST: 'guest'>, <Role.HOST: 'host'> or 'x'` → `guest, host or x`."""
-    values = re.findall(r"'((?:[^'\\]|\\.)*)'", expected)
-    if not values:
-        return expected
-    return values[0] if len(values) == 1 else f"{', '.join(values[:-1])} or {values[-1]}"
+def summarise(details: list[dict[str, Any]] | None) -> str | None:
+    """One sentence for a list of `{field, message}` problems (None when there are none)."""
+    if not details:
+        return None
+    names = []
+    for detail in details:
+        place, _, name = str(detail["field"]).partition(".")
+        name = name if place in _PLACES else str(detail["field"])
+        if name not in names:
+            names.append(name)
+    if len(details) == 1:
+        return f"{names[0]}: {details[0]['message']}" if names[0] else str(details[0]["message"])
+    listed = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+    return f"Some fields are not valid: {listed or 'the body'}."
 
 
-def _sentence(text: str) -> str:
-    text = text.strip()
-    if not text:
-        return "This value is not valid."
-    text = text[0].upper() + text[1:]
-    return text if text.endswith((".", "!", "?")) else text + "."
+class WeakPassword(APIError):
+    """422 WeakPassword: the password breaks the policy."""
+
+    status_code = 422
+    code = "WeakPassword"
+    message = (
+        "Passwords need 8 to 256 characters with a lower-case letter, an upper-case letter,"
+        " a digit and a symbol."
+    )
 
 
-def _number(value: Any) -> Any:
-    """90.0 → 90: a bound as a person writes it."""
-    return int(value) if isinstance(value, float) and value.is_integer() else value
+class NotAuthenticated(APIError):
+    """401 NotAuthenticated."""
+
+    status_code = 401
+    code = "NotAuthenticated"
+    message = "Sign in to use this route."
 
 
-def _plural(count: Any, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+class InvalidToken(APIError):
+    """401 InvalidToken."""
+
+    status_code = 401
+    code = "InvalidToken"
+    message = "The token is not valid."
 
 
-# Pydantic's error types, said the way a person would say them (ctx fills the braces).
-_MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
-    "missing": lambda _: "This field is required.",
-    "string_type": lambda _: "Must be a string.",
-    "int_type": lambda _: "Must be a whole number.",
-    "int_parsing": lambda _: "Must be a whole number.",
-    "int_from_float": lambda _: "Must be a whole number.",
-    "float_type": lambda _: "Must be a number.",
-    "float_parsing": lambda _: "Must be a number.",
-    "finite_number": lambda _: "Must be a finite number.",
-    "bool_type": lambda _: "Must be true or false.",
-    "bool_parsing": lambda _: "Must be true or false.",
-    "dict_type": lambda _: "Must be a JSON object.",
-    "model_type": lambda _: "Must be a JSON object.",
-    "model_attributes_type": lambda _: "Must be a JSON object.",
-    "list_type": lambda _: "Must be a list.",
-    "string_too_short": lambda c: (
-        "Must not be empty."
-        if c.get("min_length") == 1
-        else f"Must be at least {_plural(c.get('min_length'), 'character')} long."
-    ),
-    "string_too_long": lambda c: (
-        f"Must be at most {_plural(c.get('max_length'), 'character')} long."
-    ),
-    "too_short": lambda c: f"Must have at least {_plural(c.get('min_length'), 'item')}.",
-    "too_long": lambda c: f"Must have at most {_plural(c.get('max_length'), 'item')}.",
-    "greater_than": lambda c: f"Must be greater than {_number(c.get('gt'))}.",
-    "greater_than_equal": lambda c: f"Must be at least {_number(c.get('ge'))}.",
-    "less_than": lambda c: f"Must be less than {_number(c.get('lt'))}.",
-    "less_than_equal": lambda c: f"Must be at most {_number(c.get('le'))}.",
-    "enum": lambda c: f"Must be one of: {_quoted_values(str(c.get('expected', '')))}.",
-    "literal_error": lambda c: f"Must be one of: {_quoted_values(str(c.get('expected', '')))}.",
-    "string_pattern_mismatch": lambda c: (
-        f"Is not in the expected form (the pattern is {c.get('pattern')})."
-    ),
-    "datetime_type": lambda _: "Must be a date and time such as 2026-12-01T18:00:00Z.",
-    "datetime_parsing": lambda _: "Must be a date and time such as 2026-12-01T18:00:00Z.",
-    "datetime_from_date_parsing": lambda _: "Must be a date and time such as 2026-12-01T18:00:00Z.",
-    "url_type": lambda _: "Must be a web address such as https://example.org/page.",
-    "url_parsing": lambda _: "Must be a web address such as https://example.org/page.",
-    "url_scheme": lambda _: "Must be a web address that starts with http:// or https://.",
-    "url_too_long": lambda c: f"Must be at most {c.get('max_length')} characters long.",
-    "uuid_parsing": lambda _: "Must be a UUID.",
-    "uuid_type": lambda _: "Must be a UUID.",
-    "extra_forbidden": lambda _: "Is not a field of this request.",
-    "json_invalid": lambda _: "The body is not valid JSON.",
-    "json_type": lambda _: "The body is not valid JSON.",
+class TokenExpired(APIError):
+    """401 TokenExpired."""
+
+    status_code = 401
+    code = "TokenExpired"
+    message = "The token has expired; refresh it or sign in again."
+
+
+class SessionRevoked(APIError):
+    """401 SessionRevoked."""
+
+    status_code = 401
+    code = "SessionRevoked"
+    message = "This session has ended; sign in again."
+
+
+class InvalidCredentials(APIError):
+    """401 InvalidCredentials."""
+
+    status_code = 401
+    code = "InvalidCredentials"
+    message = "The e-mail or password is not correct."
+
+
+class Forbidden(APIError):
+    """403 Forbidden."""
+
+    status_code = 403
+    code = "Forbidden"
+    message = "You are not allowed to do this."
+
+
+class EmailNotConfirmed(APIError):
+    """403 EmailNotConfirmed."""
+
+    status_code = 403
+    code = "EmailNotConfirmed"
+    message = "Confirm your e-mail address first."
+
+
+class InvitePending(APIError):
+    """403 InvitePending."""
+
+    status_code = 403
+    code = "InvitePending"
+    message = "Accept your invitation and choose a password first."
+
+
+class NotFound(APIError):
+    """404 NotFound."""
+
+    status_code = 404
+    code = "NotFound"
+    message = "Nothing was found here."
+
+
+class UserNotFound(APIError):
+    """404 UserNotFound."""
+
+    status_code = 404
+    code = "UserNotFound"
+    message = "No such user."
+
+
+class HousingOrgNotFound(APIError):
+    """404 HousingOrgNotFound."""
+
+    status_code = 404
+    code = "HousingOrgNotFound"
+    message = "No such housing organisation."
+
+
+class FormNotFound(APIError):
+    """404 FormNotFound."""
+
+    status_code = 404
+    code = "FormNotFound"
+    message = "No such form."
+
+
+class EventNotFound(APIError):
+    """404 EventNotFound."""
+
+    status_code = 404
+    code = "EventNotFound"
+    message = "No such event."
+
+
+class ImageNotFound(APIError):
+    """404 ImageNotFound."""
+
+    status_code = 404
+    code = "ImageNotFound"
+    message = "No such image."
+
+
+class FeedbackNotFound(APIError):
+    """404 FeedbackNotFound."""
+
+    status_code = 404
+    code = "FeedbackNotFound"
+    message = "No such feedback."
+
+
+class MethodNotAllowed(APIError):
+    """405 MethodNotAllowed."""
+
+    status_code = 405
+    code = "MethodNotAllowed"
+    message = "This method is not allowed here."
+
+
+class EmailAlreadyRegistered(APIError):
+    """409 EmailAlreadyRegistered."""
+
+    status_code = 409
+    code = "EmailAlreadyRegistered"
+    message = "An account with this e-mail address already exists."
+
+
+class Conflict(APIError):
+    """409 Conflict."""
+
+    status_code = 409
+    code = "Conflict"
+    message = "This conflicts with the current state."
+
+
+class IdMismatch(APIError):
+    """409 IdMismatch."""
+
+    status_code = 409
+    code = "IdMismatch"
+    message = "The id in the body does not match the id in the path."
+
+
+class AlreadyDecided(APIError):
+    """409 AlreadyDecided."""
+
+    status_code = 409
+    code = "AlreadyDecided"
+    message = "A decision has already been made."
+
+
+class EventFull(APIError):
+    """409 EventFull."""
+
+    status_code = 409
+    code = "EventFull"
+    message = "This event is full."
+
+
+class InvalidCode(APIError):
+    """400 InvalidCode."""
+
+    status_code = 400
+    code = "InvalidCode"
+    message = "The code is not valid."
+
+
+class CodeExpired(APIError):
+    """400 CodeExpired."""
+
+    status_code = 400
+    code = "CodeExpired"
+    message = "The code has expired; ask for a new one."
+
+
+class BadRequest(APIError):
+    """400 BadRequest."""
+
+    status_code = 400
+    code = "BadRequest"
+    message = "The request could not be understood."
+
+
+class PreconditionFailed(APIError):
+    """412 PreconditionFailed."""
+
+    status_code = 412
+    code = "PreconditionFailed"
+    message = "The resource changed since you read it; reload and try again."
+
+
+class RequestTimeout(APIError):
+    """408 RequestTimeout: the request's headers or body did not arrive in time."""
+
+    status_code = 408
+    code = "RequestTimeout"
+    message = "The request did not arrive in time."
+
+
+class PayloadTooLarge(APIError):
+    """413 PayloadTooLarge."""
+
+    status_code = 413
+    code = "PayloadTooLarge"
+    message = "The request body is too large."
+
+
+class UnsupportedMediaType(APIError):
+    """415 UnsupportedMediaType."""
+
+    status_code = 415
+    code = "UnsupportedMediaType"
+    message = "This media type is not supported."
+
+
+class TooManyRequests(APIError):
+    """429 TooManyRequests."""
+
+    status_code = 429
+    code = "TooManyRequests"
+    message = "Too many attempts; try again later."
+
+
+class InternalError(APIError):
+    """500 InternalError."""
+
+    status_code = 500
+    code = "InternalError"
+    message = "Something went wrong on our side."
+
+
+class NotImplementedFeature(APIError):
+    """501 NotImplemented: the route exists for a client that calls it, but cannot work here."""
+
+    status_code = 501
+    code = "NotImplemented"
+    message = "This is not available on this server."
+
+
+class DatabaseUnavailable(APIError):
+    """503 DatabaseUnavailable."""
+
+    status_code = 503
+    code = "DatabaseUnavailable"
+    message = "The database cannot be reached; try again shortly."
+
+
+# Status code → the generic error used when Starlette or FastAPI raise a plain HTTPException.
+GENERIC_BY_STATUS: dict[int, type[APIError]] = {
+    400: BadRequest,
+    401: NotAuthenticated,
+    403: Forbidden,
+    404: NotFound,
+    405: MethodNotAllowed,
+    408: RequestTimeout,
+    409: Conflict,
+    412: PreconditionFailed,
+    413: PayloadTooLarge,
+    415: UnsupportedMediaType,
+    422: ValidationFailed,
+    429: TooManyRequests,
+    500: InternalError,
+    501: NotImplementedFeature,
+    503: DatabaseUnavailable,
 }
 
 
-def _message(problem: dict[str, Any]) -> str:
-    kind = str(problem.get("type", ""))
-    ctx = dict(problem.get("ctx") or {})
-    if kind in _MESSAGES:
-        message = _MESSAGES[kind](ctx)
-        if kind == "json_invalid" and isinstance(_last(problem.get("loc")), int):
-            message = f"The body is not valid JSON (look near character {_last(problem['loc'])})."
-        return message
-    text = str(problem.get("msg", ""))
-    # Our own validators' messages, without pydantic's prefix.
-    for prefix in ("Value error, ", "Assertion failed, "):
-        text = text.removeprefix(prefix)
-    text = text.replace("value is not a valid email address", "Not a valid e-mail address")
-    text = re.sub(r"^Input should be ", "Must be ", text)
-    text = re.sub(r"<\w+\.\w+: ('[^']*')>", r"\1", text)  # enum members: their value only
-    return _sentence(text)
-
-
-def _merged(previous: dict[str, Any], entry: dict[str, Any]) -> bool:
-    """Fold one union member's refusal into the previous one's: "Must be a string or a number"."""
-    if previous["field"] != entry["field"]:
-        return False
-    if not (previous["message"].startswith("Must be ") and entry["message"].startswith("Must be ")):
-        return False
-    alternative = entry["message"].removeprefix("Must be ")
-    previous["message"] = f"{previous['message'].rstrip('.')} or {alternative}"
-    return True
-
-
-def _last(location: Any) -> Any:
-    return location[-1] if location else None
-
-
-def validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
-    """One `{field, message}` entry per problem FastAPI found in the request, in plain words."""
-    details: list[dict[str, Any]] = []
-    for problem in exc.errors():
-        location = tuple(problem.get("loc", ()))
-        if problem.get("type") == "value_error":
-            # Our cross-field checks run on defaults too, and pydantic names a field it did
-            # not receive by its Python name; the API's names are camelCase.
-            location = tuple(to_camel(part) if isinstance(part, str) else part for part in location)
-        entry = {"field": _field_name(location), "message": _message(problem)}
-        from_union = any(str(part) in _UNION_TAGS for part in location)
-        if not (from_union and details and _merged(details[-1], entry)):
-            details.append(entry)
-    return details
-
-
-async def _api_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, HTTPException)
-    if isinstance(exc, errors.APIError):
-        return error_response(exc, request.scope)
-    # A plain HTTPException from Starlette or FastAPI: unknown path, wrong method and the like.
-    generic = errors.GENERIC_BY_STATUS.get(exc.status_code)
-    if generic is None:
-        body = error_body(
-            exc.status_code, "HTTPError", str(exc.detail), with_items=wants_items(request.scope)
-        )
-        return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
-    message = generic.message if exc.status_code in (404, 405) else str(exc.detail)
-    return error_response(generic(message, headers=dict(exc.headers or {})), request.scope)
-
-
-async def _validation_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, RequestValidationError)
-    return error_response(errors.ValidationFailed(details=validation_details(exc)), request.scope)
-
-
-async def _database_unavailable(request: Request, exc: Exception) -> Response:
-    log.error("database unavailable: %s", str(exc)[:200])
-    return error_response(errors.DatabaseUnavailable(), request.scope)
-
-
-def install_error_handlers(app: FastAPI) -> None:
-    """Route every kind of failure to the one error shape."""
-    app.add_exception_handler(HTTPException, _api_error)
-    app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(ConnectionFailure, _database_unavailable)
-    app.add_exception_handler(ServerSelectionTimeoutError, _database_unavailable)
-
-
-ErrorSpec = int | type[errors.APIError]
-
-
-def responses(*declared: ErrorSpec, with_items: bool = False) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses` entries for the errors a route raises itself, grouped by status.
-
-    Each route lists its own error classes (`responses(errors.EventNotFound)`), so its page shows
-    the codes it can answer and no others. A bare status stands for that status's generic error
-    (404 is `NotFound`). The sign-in 401s, the 422 of routes that take input, 500 and 503 are
-    added to each operation by `routes.openapi`, which also writes the descriptions.
-    `with_items`: the errors carry `items` (see ERROR_ITEMS_FLAG).
-    """
-    by_status: dict[int, set[str]] = {}
-    for item in declared:
-        error = errors.GENERIC_BY_STATUS[item] if isinstance(item, int) else item
-        by_status.setdefault(error.status_code, set()).add(error.code)
-    return {
-        status: error_entry(codes, with_items=with_items)
-        for status, codes in sorted(by_status.items())
-    }
-
-
-def error_entry(codes: set[str] | list[str], *, with_items: bool = False) -> dict[str, Any]:
-    """One OpenAPI response in the shared error shape; `x-error-codes` lists its codes."""
-    names = sorted(set(codes))
-    model = ErrorWithItems if with_items else ErrorResponse
-    return {"model": model, "description": describe_codes(names), "x-error-codes": names}
-
-
-def describe_codes(codes: list[str]) -> str:
-    """The description of an error response: each code with the message it usually carries."""
-    messages = {cls.code: cls.message for cls in _all_errors()}
-    return "\n".join(f"- `{code}`: {messages.get(code, '')}".rstrip(": ") for code in codes)
-
-
-def _all_errors() -> list[type[errors.APIError]]:
-    found: list[type[errors.APIError]] = []
-    pending = [errors.APIError]
-    while pending:
-        cls = pending.pop()
-        found.extend(cls.__subclasses__())
-        pending.extend(cls.__subclasses__())
-    return found
-
-
-# Added to each operation of the OpenAPI document; routes.openapi drops the 422 of operations
-# that take no input.
-DEFAULT_RESPONSES = responses(
-    errors.RequestTimeout,
-    errors.ValidationFailed,
-    errors.InternalError,
-    errors.DatabaseUnavailable,
-)
+def too_many_requests(retry_after: int) -> APIError:
+    """A 429 that tells the client when to try again."""
+    return TooManyRequests(headers={"Retry-After": str(max(1, retry_after))})

@@ -18,8 +18,8 @@ def bind_address(environ: Mapping[str, str]) -> str:
 
 
 bind = bind_address(os.environ)
-# uvicorn's worker with a deadline on request headers (config/server.py).
-worker_class = "config.server.Worker"
+# uvicorn's worker with a deadline on request headers (routes/http/server.py).
+worker_class = "routes.http.server.Worker"
 
 if os.environ.get("MONGO_DB_URI"):
     workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
@@ -36,7 +36,8 @@ else:
 graceful_timeout = int(os.environ.get("GRACEFUL_TIMEOUT", "25"))
 timeout = 60
 keepalive = 5
-# X-Forwarded-For is read by the app (config/middleware.py, FORWARDED_ALLOW_IPS); kept for gunicorn.
+# X-Forwarded-For is read by the app (routes/http/middleware.py, FORWARDED_ALLOW_IPS);
+# kept for gunicorn.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # The app writes its own access log line (with the request id); gunicorn's would repeat it.
 accesslog = None

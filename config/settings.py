@@ -35,7 +35,7 @@ class Settings(BaseSettings):
 
     CORS_ORIGINS: Annotated[list[str], NoDecode] = []
     FRONTEND_URL: str | None = None
-    # The web app's built files, served at `/` beside the API (config/webapp.py).
+    # The web app's built files, served at `/` beside the API (routes/http/webapp.py).
     WEBAPP_DIR: str | None = None
 
     SMTP_HOST: str | None = None

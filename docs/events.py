@@ -1,18 +1,29 @@
-"""Texts for /api/events and the signed-in user's events."""
+"""Texts for /api/events. Limits are quoted from the models, so the two cannot disagree."""
+
+from models.events import (
+    MAX_CAPACITY,
+    MAX_DISTANCE_CANDIDATES,
+    MAX_IMAGES,
+    MAX_LINKS,
+    MAX_RADIUS_KM,
+    Tag,
+)
 
 CREATE_SUMMARY = "Create an event"
-CREATE_DESCRIPTION = """
+CREATE_DESCRIPTION = f"""
 Any signed-in user; the caller becomes the creator. `endsAt` must be after `startsAt` and in the
-future, `latitude` within ±90, `longitude` within ±180, `maxCapacity` 1 to 10000, and `tags` among
-sport, food, art, music, meeting, class, paid, orientation, training, `links` http(s) URLs (at
-most 10), and `imageIds` ids of uploaded images (`POST /api/images`, at most 10), otherwise 422.
+future, `latitude` within ±90, `longitude` within ±180, `maxCapacity` 1 to \
+{MAX_CAPACITY}, and `tags` among
+{", ".join(Tag)}, `links` http(s) URLs (at
+most {MAX_LINKS}), and `imageIds` ids of uploaded images (`POST /api/images`, at most \
+{MAX_IMAGES}), otherwise 422.
 
 Events of coordinators and admins, and private events (`public: false`), are approved at once;
 other public events are `pending` until a coordinator or admin decides (`GET /api/events/queue`).
 """
 
 LIST_SUMMARY = "Discover events"
-LIST_DESCRIPTION = """
+LIST_DESCRIPTION = f"""
 **Public.** Approved public events that are not cancelled. Filters (all optional, combined):
 - `tags=a,b`: events with any of these tags;
 - `from`, `to` (ISO 8601; a time without offset is UTC): events that end at or after `from` and
@@ -20,13 +31,15 @@ LIST_DESCRIPTION = """
   9999 or before year 1 in UTC is `422`);
 - `q`: words that must all appear (any case, anywhere in a word) in the title or description;
 - `status`: `active` (not started), `ongoing` or `ended`, at the time of the request;
-- `lat`, `lon`, `radiusKm` (together, or 422; `radiusKm` above 0, at most 20000): events within
+- `lat`, `lon`, `radiusKm` (together, or 422; `radiusKm` above 0, at most \
+{MAX_RADIUS_KM:g}): events within
   that great-circle distance of the point, **sorted by distance** (each with `distanceKm`).
 
 Without a point, events come soonest first. Paginated with `limit` and `offset`; `total` counts all
 matches. The distance search narrows candidates (with the 2dsphere index on MongoDB, a bounding box
 on the embedded store) and then measures the exact (haversine) distance, so it answers the same on
-every database (at most 5000 candidates are examined per search; narrow the radius or add filters
+every database (at most {MAX_DISTANCE_CANDIDATES} candidates are examined per search; \
+narrow the radius or add filters
 in very dense areas).
 """
 
@@ -81,36 +94,4 @@ DECISION_SUMMARY = "Approve or deny a pending event"
 DECISION_DESCRIPTION = """
 Coordinators and admins. `{"approve": true}` approves, `false` denies. A decision is made once:
 `409 AlreadyDecided` for an event that is not pending.
-"""
-
-ADD_FEEDBACK_SUMMARY = "Comment on an event"
-ADD_FEEDBACK_DESCRIPTION = (
-    "Anyone signed in who can see the event. `comment`: 1 to 2000 characters."
-)
-
-LIST_FEEDBACK_SUMMARY = "An event's feedback"
-LIST_FEEDBACK_DESCRIPTION = "Signed-in users who can see the event; oldest first, paginated."
-
-DELETE_FEEDBACK_SUMMARY = "Delete feedback"
-DELETE_FEEDBACK_DESCRIPTION = """
-Its author or an admin (`403` otherwise). `404 FeedbackNotFound` when the event has no such comment.
-"""
-
-MY_EVENTS_SUMMARY = "Your events"
-MY_EVENTS_DESCRIPTION = """
-`kind` (default `created`):
-- `created`: events you created that have not ended and are not cancelled (any approval);
-- `attending`: events you RSVP'd to that have not ended and are not cancelled;
-- `saved`: events you saved that have not ended, are not cancelled and you can still see;
-- `archived`: events you created or attended that have ended or were cancelled.
-
-Current events come soonest first, archived ones latest first. Paginated.
-"""
-
-SAVE_SUMMARY = "Save an event"
-SAVE_DESCRIPTION = "Idempotent: `204`. `404 EventNotFound` when you cannot see the event."
-
-UNSAVE_SUMMARY = "Forget a saved event"
-UNSAVE_DESCRIPTION = """
-Idempotent: `204`, also for an event that is no longer saved or no longer exists.
 """

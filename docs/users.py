@@ -44,3 +44,24 @@ The web app's admin page deletes from the dashboard (`id` of a row) and reads `i
 error: every error of this route (401, 403, 404, 422, ...) also carries `items`, a list of strings
 (one per bad field on `422`, otherwise empty).
 """
+
+# The signed-in user's events (/api/users/current/...).
+
+MY_EVENTS_SUMMARY = "Your events"
+MY_EVENTS_DESCRIPTION = """
+`kind` (default `created`):
+- `created`: events you created that have not ended and are not cancelled (any approval);
+- `attending`: events you RSVP'd to that have not ended and are not cancelled;
+- `saved`: events you saved that have not ended, are not cancelled and you can still see;
+- `archived`: events you created or attended that have ended or were cancelled.
+
+Current events come soonest first, archived ones latest first. Paginated.
+"""
+
+SAVE_SUMMARY = "Save an event"
+SAVE_DESCRIPTION = "Idempotent: `204`. `404 EventNotFound` when you cannot see the event."
+
+UNSAVE_SUMMARY = "Forget a saved event"
+UNSAVE_DESCRIPTION = """
+Idempotent: `204`, also for an event that is no longer saved or no longer exists.
+"""

@@ -1,7 +1,7 @@
 """Shared model bases.
 
 `ExtendedBaseModel` is the one fix for the `_id`/pydantic clash: documents carry a uuid4 string in
-`_id` (pydantic field `id`), `get_id()` reads it, and `to_document()` dumps it back under `_id`.
+`_id` (pydantic field `id`), and `to_document()` dumps it back under `_id`.
 `APIModel` is the base of request and response schemas: camelCase on the wire, snake_case in Python.
 """
 
@@ -42,10 +42,6 @@ class ExtendedBaseModel(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
     id: str = Field(default_factory=new_id, alias="_id")
-
-    def get_id(self) -> str:
-        """The document's `_id`."""
-        return self.id
 
     def to_document(self, **kwargs: Any) -> dict[str, Any]:
         """The dict to store: field names as in Python, the id under `_id`."""

@@ -23,6 +23,10 @@ from models.commons import APIModel, ExtendedBaseModel, as_utc, utcnow
 
 MAX_CAPACITY = 10_000
 MAX_RADIUS_KM = 20_000.0
+MAX_LINKS = 10
+MAX_IMAGES = 10
+# A distance search examines at most this many candidates from its bounding box or circle.
+MAX_DISTANCE_CANDIDATES = 5000
 
 
 UTCDateTime = Annotated[datetime, AfterValidator(as_utc)]
@@ -104,7 +108,6 @@ class EventDocument(ExtendedBaseModel):
     cancelled: bool = False
     cancelled_at: datetime | None = None
     attendee_ids: list[str] = Field(default_factory=list)
-    attendee_count: int = 0
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -120,8 +123,8 @@ class Location(APIModel):
 Title = Annotated[str, Field(min_length=1, max_length=200)]
 Description = Annotated[str, Field(max_length=5000)]
 Tags = Annotated[list[Tag], Field(max_length=len(Tag))]
-Links = Annotated[list[HttpUrl], Field(max_length=10)]
-ImageIds = Annotated[list[Annotated[str, Field(max_length=64)]], Field(max_length=10)]
+Links = Annotated[list[HttpUrl], Field(max_length=MAX_LINKS)]
+ImageIds = Annotated[list[Annotated[str, Field(max_length=64)]], Field(max_length=MAX_IMAGES)]
 Capacity = Annotated[int, Field(ge=1, le=MAX_CAPACITY)]
 
 
@@ -277,38 +280,6 @@ class EventFilters(APIModel):
         if starts_from and starts_to and starts_from > starts_to:
             raise ValueError("Must not be before from.")
         return starts_to
-
-
-class FeedbackCreate(APIModel):
-    """POST /api/events/{eventId}/feedback."""
-
-    comment: str = Field(min_length=1, max_length=2000, json_schema_extra={"pattern": r"\S"})
-
-    @field_validator("comment")
-    @classmethod
-    def _not_blank(cls, comment: str) -> str:
-        if not comment.strip():
-            raise ValueError("Must not be blank.")
-        return comment
-
-
-class FeedbackDocument(ExtendedBaseModel):
-    """One comment on an event, as stored in the `feedback` collection."""
-
-    event_id: str
-    comment: str
-    creator_id: str
-    created_at: datetime = Field(default_factory=utcnow)
-
-
-class Feedback(APIModel):
-    """One comment on an event, as clients see it."""
-
-    id: str
-    event_id: str
-    comment: str
-    creator_id: str
-    created_at: datetime
 
 
 def document_fields(model: BaseModel) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from pydantic import BeforeValidator, EmailStr, Field, PlainSerializer
 
 from models.commons import APIModel, ExtendedBaseModel, utcnow
 
-# The password rule. utils.passwords enforces it and answers 422 WeakPassword, as the contract
+# The password rule. utils.pure.passwords enforces it and answers 422 WeakPassword, as the contract
 # says, so the bounds are stated in the schema rather than enforced by pydantic (which would
 # answer ValidationError): /docs and generated clients show the rule the server applies.
 PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH = 8, 256
@@ -38,7 +38,7 @@ class UserStatus(StrEnum):
     ACTIVE = "active"
     INVITED = "invited"
     # Being deleted: the user is hidden from every read and their references are being removed
-    # (see utils.accounts.delete_account); never shown, the account is gone for everyone.
+    # (see utils.flows.accounts.delete_account); never shown, the account is gone for everyone.
     DELETING = "deleting"
 
 

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Body, Cookie, Depends, Form, Query, Request, Resp
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import EmailStr
 
-from config.errors import BROWSER_ERROR_PAGE, responses
-from config.links import accepts_html, app_page, see_other
+from config import errors
+from config.errors import NotImplementedFeature
 from config.settings import active_settings
 from docs import auth as docs
 from models.auth import (
@@ -28,9 +28,10 @@ from models.auth import (
 from models.commons import Message
 from models.users import EmailAddress
 from routes.deps import ClientAddress, CoordinatorOrAdmin, CurrentUser, SessionId
-from utils import auth, errors
-from utils.auth import SignedInSession
-from utils.errors import NotImplementedFeature
+from routes.http.error_responses import BROWSER_ERROR_PAGE, responses
+from routes.http.links import accepts_html, app_page, see_other
+from utils.flows import auth
+from utils.flows.auth import SignedInSession
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 

@@ -7,13 +7,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from config.errors import responses
+from config import errors
 from docs import coordinator as docs
 from models.cases import CaseStatus, CaseUpdate, Dashboard, DashboardItem, DashboardUserTypeFilter
 from models.commons import Page
 from models.users import Role, User
 from routes.deps import CoordinatorOrAdmin, Paging
-from utils import dashboard, errors, users
+from routes.http.error_responses import responses
+from utils import users
+from utils.flows import dashboard
 
 router = APIRouter(tags=["coordinator"])
 

@@ -11,10 +11,7 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 from fastapi.security import OAuth2PasswordBearer
 
-from config.settings import active_settings
-from models.users import Role, User, UserStatus
-from utils import tokens, users
-from utils.errors import (
+from config.errors import (
     APIError,
     Forbidden,
     InvalidToken,
@@ -22,6 +19,11 @@ from utils.errors import (
     SessionRevoked,
     TokenExpired,
 )
+from config.settings import active_settings
+from models.users import Role, User, UserStatus
+from utils import users
+from utils.pure import tokens
+from utils.pure.roles import STAFF
 
 # Method and path template of every route that needs no sign-in.
 PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
@@ -117,7 +119,8 @@ def session_id(request: Request) -> str:
 
 def client_address(request: Request) -> str | None:
     """The caller's address, for rate limits: behind trusted proxies, the X-Forwarded-For entry
-    the proxy appended (config.middleware.ForwardedClientMiddleware), never one the client wrote."""
+    the proxy appended (routes.http.middleware.ForwardedClientMiddleware), never one the client
+    wrote."""
     return request.client.host if request.client else None
 
 
@@ -125,7 +128,7 @@ def client_address(request: Request) -> str | None:
 # always gives a User.
 CurrentUser = Annotated[User, Depends(authenticate)]
 OptionalUser = Annotated[User | None, Depends(authenticate)]
-CoordinatorOrAdmin = Annotated[User, Depends(require_roles(Role.COORDINATOR, Role.ADMIN))]
+CoordinatorOrAdmin = Annotated[User, Depends(require_roles(*STAFF))]
 Admin = Annotated[User, Depends(require_roles(Role.ADMIN))]
 SessionId = Annotated[str, Depends(session_id)]
 ClientAddress = Annotated[str | None, Depends(client_address)]

@@ -1,4 +1,4 @@
-"""/api/events, and the signed-in user's events under /api/users/current."""
+"""/api/events: events, their approval and RSVPs."""
 
 # Each route's summary and description come from docs/, where a consumer reads them.
 # pylint: disable=missing-function-docstring
@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from config.errors import responses
+from config import errors
 from docs import events as docs
 from models.commons import Page
 from models.events import (
@@ -16,17 +16,14 @@ from models.events import (
     Event,
     EventCreate,
     EventFilters,
-    EventKind,
     EventUpdate,
-    Feedback,
-    FeedbackCreate,
 )
 from models.users import User
 from routes.deps import CoordinatorOrAdmin, CurrentUser, OptionalUser, Paging
-from utils import errors, events, feedback
+from routes.http.error_responses import responses
+from utils import events
 
 router = APIRouter(prefix="/api/events", tags=["events"])
-current_router = APIRouter(prefix="/api/users/current", tags=["events"])
 
 
 @router.post(
@@ -131,70 +128,3 @@ async def list_attendees(event_id: str, user: CurrentUser, paging: Paging) -> Pa
 )
 async def decide(event_id: str, body: Decision, staff: CoordinatorOrAdmin) -> Event:
     return await events.decide(staff, event_id, body.approve)
-
-
-@router.post(
-    "/{event_id}/feedback",
-    status_code=status.HTTP_201_CREATED,
-    summary=docs.ADD_FEEDBACK_SUMMARY,
-    description=docs.ADD_FEEDBACK_DESCRIPTION,
-    responses=responses(errors.EventNotFound),
-)
-async def add_feedback(event_id: str, body: FeedbackCreate, user: CurrentUser) -> Feedback:
-    return await feedback.add_feedback(user, event_id, body.comment)
-
-
-@router.get(
-    "/{event_id}/feedback",
-    summary=docs.LIST_FEEDBACK_SUMMARY,
-    description=docs.LIST_FEEDBACK_DESCRIPTION,
-    responses=responses(errors.EventNotFound),
-)
-async def list_feedback(event_id: str, user: CurrentUser, paging: Paging) -> Page[Feedback]:
-    return await feedback.list_feedback(user, event_id, limit=paging.limit, offset=paging.offset)
-
-
-@router.delete(
-    "/{event_id}/feedback/{feedback_id}",
-    status_code=status.HTTP_204_NO_CONTENT,
-    summary=docs.DELETE_FEEDBACK_SUMMARY,
-    description=docs.DELETE_FEEDBACK_DESCRIPTION,
-    responses=responses(errors.Forbidden, errors.EventNotFound, errors.FeedbackNotFound),
-)
-async def delete_feedback(event_id: str, feedback_id: str, user: CurrentUser) -> Response:
-    await feedback.delete_feedback(user, event_id, feedback_id)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
-
-
-@current_router.get(
-    "/events",
-    summary=docs.MY_EVENTS_SUMMARY,
-    description=docs.MY_EVENTS_DESCRIPTION,
-)
-async def my_events(
-    user: CurrentUser, paging: Paging, kind: EventKind = EventKind.CREATED
-) -> Page[Event]:
-    return await events.user_events(user, kind, limit=paging.limit, offset=paging.offset)
-
-
-@current_router.put(
-    "/saved-events/{event_id}",
-    status_code=status.HTTP_204_NO_CONTENT,
-    summary=docs.SAVE_SUMMARY,
-    description=docs.SAVE_DESCRIPTION,
-    responses=responses(errors.EventNotFound),
-)
-async def save_event(event_id: str, user: CurrentUser) -> Response:
-    await events.save_for_user(user, event_id)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
-
-
-@current_router.delete(
-    "/saved-events/{event_id}",
-    status_code=status.HTTP_204_NO_CONTENT,
-    summary=docs.UNSAVE_SUMMARY,
-    description=docs.UNSAVE_DESCRIPTION,
-)
-async def unsave_event(event_id: str, user: CurrentUser) -> Response:
-    await events.unsave_for_user(user, event_id)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)

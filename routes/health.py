@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from config.version import VERSION
 from docs import health as docs
 from models.health import Health
-from utils import health
+from utils.flows import health
 
 router = APIRouter(prefix="/api/health", tags=["health"])
 

@@ -6,7 +6,7 @@
 from fastapi import APIRouter, Response, status
 from fastapi.responses import JSONResponse, RedirectResponse
 
-from config.errors import responses
+from config import errors
 from docs import housing_orgs as docs
 from models.commons import Page
 from models.housing_orgs import (
@@ -17,7 +17,8 @@ from models.housing_orgs import (
     ProgramCreate,
 )
 from routes.deps import CoordinatorOrAdmin, CurrentUser, Paging
-from utils import errors, housing_orgs
+from routes.http.error_responses import responses
+from utils import housing_orgs
 
 router = APIRouter(prefix="/api/housing-orgs", tags=["housing orgs"])
 
@@ -43,10 +44,9 @@ async def list_orgs(_: CurrentUser, paging: Paging) -> Page[HousingOrg]:
     },
 )
 async def create_org(body: HousingOrgCreate, _: CoordinatorOrAdmin) -> Response:
-    try:
-        org = await housing_orgs.create_org(body)
-    except housing_orgs.DuplicateOrgName as duplicate:
-        return RedirectResponse(_location(duplicate.existing_id), status.HTTP_303_SEE_OTHER)
+    org, created = await housing_orgs.create_org(body)
+    if not created:
+        return RedirectResponse(_location(org.id), status.HTTP_303_SEE_OTHER)
     return JSONResponse(
         org.model_dump(mode="json", by_alias=True),
         status_code=status.HTTP_201_CREATED,

@@ -7,11 +7,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Response, UploadFile, status
 
-from config.errors import responses
+from config import errors
 from docs import images as docs
 from models.images import Image
 from routes.deps import CurrentUser
-from utils import errors, images
+from routes.http.error_responses import responses
+from utils import images
 
 router = APIRouter(prefix="/api/images", tags=["images"])
 

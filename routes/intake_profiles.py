@@ -8,12 +8,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Response
 
-from config.errors import responses
+from config import errors
 from docs import intake as docs
 from models.intake import FieldGroup, Form, Profile, ProfileSave, Responses, Review, SectionSave
 from models.users import Role, User
 from routes.deps import CoordinatorOrAdmin, CurrentUser, require_roles
-from utils import errors, intake
+from routes.http.error_responses import responses
+from utils import intake, intake_forms
 
 router = APIRouter(prefix="/api/intake-profile", tags=["intake profiles"])
 web_app_router = APIRouter(prefix="/api/profile", tags=["intake profiles"])
@@ -35,7 +36,7 @@ _WITH_ETAG: dict[int | str, dict[str, Any]] = {
     response_model_exclude_none=True,
 )
 async def get_form(form_id: str, _: CurrentUser) -> Form:
-    return await intake.get_form(form_id)
+    return await intake_forms.get_form(form_id)
 
 
 @router.get(
@@ -137,7 +138,7 @@ async def save_section(body: SectionSave, user: GuestOrHost, response: Response)
     response_model_exclude_none=True,
 )
 async def get_web_app_form(form_id: str, _: CurrentUser) -> Form:
-    return await intake.get_form(form_id)
+    return await intake_forms.get_form(form_id)
 
 
 @web_app_router.get(
@@ -148,4 +149,4 @@ async def get_web_app_form(form_id: str, _: CurrentUser) -> Form:
     response_model_exclude_none=True,
 )
 async def get_section(form_id: str, section_id: str, _: CurrentUser) -> FieldGroup:
-    return await intake.get_section(form_id, section_id)
+    return await intake_forms.get_section(form_id, section_id)

@@ -2,8 +2,9 @@
 
 FastAPI marks every operation as needing OAuth2, because `authenticate` is installed on every
 route; here the public list (routes/deps.py) decides instead. Each route declares its own errors
-(config.errors.responses); added here are the ones that follow from what an operation is: the
-sign-in 401s of a private operation, the 422 of one that takes input, 500 and 503 everywhere.
+(routes.http.error_responses.responses); added here are the ones that follow from what an
+operation is: the sign-in 401s of a private operation, the 422 of one that takes input, 500 and
+503 everywhere.
 """
 
 from collections.abc import Callable
@@ -11,10 +12,10 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from config.errors import ERROR_ITEMS_FLAG, describe_codes, error_entry
+from config import errors
 from docs import app as docs
 from routes.deps import PUBLIC_ROUTES
-from utils import errors
+from routes.http.error_responses import ERROR_ITEMS_FLAG, describe_codes, error_entry
 
 # What `authenticate` answers on a private route: no token, or one that cannot be used.
 SIGN_IN_ERRORS = (

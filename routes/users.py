@@ -7,14 +7,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from config.errors import ERROR_ITEMS_FLAG, responses
+from config import errors
 from docs import users as docs
 from models.commons import Message, Page
+from models.events import Event, EventKind
 from models.users import PasswordChange, Role, RoleChange, User, UserUpdate
 from routes.deps import Admin, ClientAddress, CoordinatorOrAdmin, CurrentUser, Paging, SessionId
-from utils import accounts, auth, errors, users
+from routes.http.error_responses import ERROR_ITEMS_FLAG, responses
+from utils import events, users
+from utils.flows import accounts, auth
 
 router = APIRouter(prefix="/api/users", tags=["users"])
+# The signed-in user's events; tagged with events, where /docs has always shown them.
+current_router = APIRouter(prefix="/api/users/current", tags=["events"])
 
 
 @router.get(
@@ -89,9 +94,44 @@ async def set_role(user_id: str, body: RoleChange, admin: Admin) -> User:
     summary=docs.DELETE_SUMMARY,
     description=docs.DELETE_DESCRIPTION,
     responses=responses(errors.Forbidden, errors.UserNotFound, with_items=True),
-    # The web app's admin page reads `items` from this route's errors (see config/errors.py).
+    # The web app's admin page reads `items` from this route's errors
+    # (see routes/http/error_responses.py).
     openapi_extra={ERROR_ITEMS_FLAG: True},
 )
 async def delete_user(user_id: str, caller: CurrentUser) -> Response:
     await accounts.delete_account(caller, user_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@current_router.get(
+    "/events",
+    summary=docs.MY_EVENTS_SUMMARY,
+    description=docs.MY_EVENTS_DESCRIPTION,
+)
+async def my_events(
+    user: CurrentUser, paging: Paging, kind: EventKind = EventKind.CREATED
+) -> Page[Event]:
+    return await events.user_events(user, kind, limit=paging.limit, offset=paging.offset)
+
+
+@current_router.put(
+    "/saved-events/{event_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary=docs.SAVE_SUMMARY,
+    description=docs.SAVE_DESCRIPTION,
+    responses=responses(errors.EventNotFound),
+)
+async def save_event(event_id: str, user: CurrentUser) -> Response:
+    await events.save_for_user(user, event_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@current_router.delete(
+    "/saved-events/{event_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary=docs.UNSAVE_SUMMARY,
+    description=docs.UNSAVE_DESCRIPTION,
+)
+async def unsave_event(event_id: str, user: CurrentUser) -> Response:
+    await events.unsave_for_user(user, event_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

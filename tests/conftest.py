@@ -13,11 +13,13 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from app import create_app
 from config.db import db, test_database_name
-from config.main import create_app
 from config.settings import Settings
-from utils import email
-from utils.startup import prepare_database
+from tests.factories import Clock
+from utils import events as event_utils
+from utils.flows import email
+from utils.flows.startup import prepare_database
 
 TEST_MONGO_URI = os.environ.get("TEST_MONGO_URI") or None
 ROOT = Path(__file__).resolve().parent.parent
@@ -112,3 +114,11 @@ def assert_error(response: httpx.Response, status: int, code: str) -> dict[str, 
 def outbox(settings: Settings) -> Path:
     """Where the app writes e-mails during tests."""
     return Path(settings.EMAIL_OUTBOX_DIR)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """Control the time utils.events sees."""
+    moving = Clock()
+    monkeypatch.setattr(event_utils, "utcnow", moving.now)
+    return moving

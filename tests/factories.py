@@ -1,16 +1,22 @@
-"""Factories: users made at the utils layer, signed in through the real endpoint."""
+"""Factories shared by the tests: users made at the utils layer and signed in through the real
+endpoint, event bodies and events, and the movable clock (its fixture is in conftest.py)."""
 
 import email
 import re
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 
+from config.errors import EmailAlreadyRegistered
+from config.settings import Settings
+from models.commons import utcnow
 from models.users import Role, User, UserStatus
-from utils import cases, passwords, users
-from utils.errors import EmailAlreadyRegistered
+from utils import cases, users
+from utils.pure import passwords, tokens
 
 PASSWORD = "Sup3r-secret!"
 _hash_cache: dict[str, str] = {}
@@ -120,3 +126,64 @@ __all__ = [
     "sign_in",
     "signed_in",
 ]
+
+
+# --- events -----------------------------------------------------------------------------------
+
+MIAMI = {"title": "Miami", "latitude": 25.7617, "longitude": -80.1918}
+
+
+def iso(moment: datetime) -> str:
+    """ISO 8601 with offset, as a client sends it."""
+    return moment.isoformat()
+
+
+def event_body(**overrides: Any) -> dict[str, Any]:
+    """A valid event body starting tomorrow, for two hours; overrides replace fields."""
+    start = (datetime.now(UTC) + timedelta(days=1)).replace(microsecond=0)
+    body: dict[str, Any] = {
+        "title": "Host orientation",
+        "description": "Everything a new host needs to know.",
+        "startsAt": iso(start),
+        "endsAt": iso(start + timedelta(hours=2)),
+        "tags": ["orientation"],
+        "location": MIAMI,
+        "maxCapacity": 10,
+        "public": True,
+        "links": ["https://example.org/orientation"],
+    }
+    body.update(overrides)
+    return body
+
+
+async def create_event(
+    client: httpx.AsyncClient, headers: dict[str, str], **overrides: Any
+) -> dict[str, Any]:
+    """POST an event and return it (asserting 201)."""
+    response = await client.post("/api/events", json=event_body(**overrides), headers=headers)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def quick_headers(settings: Settings, role: Role | str = Role.GUEST) -> dict[str, str]:
+    """Headers of a new user with a live session, minted without the (slow, rate-limited)
+    sign-in endpoint; for tests that need many users."""
+    user = await make_user(role)
+    session_id, _ = await users.open_session(user.id)
+    token = tokens.create_token(settings, user.id, session_id, timedelta(minutes=15))
+    return {"Authorization": f"Bearer {token}"}
+
+
+class Clock:
+    """A movable clock for utils.events: status, RSVP windows and lists read it."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta(0)
+
+    def now(self) -> datetime:
+        """The real time plus the offset."""
+        return utcnow() + self.offset
+
+    def advance(self, delta: timedelta) -> None:
+        """Move the clock forward."""
+        self.offset += delta

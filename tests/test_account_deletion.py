@@ -10,9 +10,9 @@ import pytest
 from pymongo.errors import ConnectionFailure
 
 from config.db import db
-from tests.factories import signed_in
-from tests.test_events import event_body
-from utils import accounts, users
+from tests.factories import event_body, signed_in
+from utils import users
+from utils.flows import accounts
 
 
 async def _user_with_everything(client: httpx.AsyncClient) -> tuple[str, str, str, str]:

@@ -10,12 +10,13 @@ import httpx
 import jwt
 import pytest
 
+from config.errors import InvalidToken, TokenExpired
 from config.settings import Settings
 from models.commons import utcnow
 from tests.conftest import assert_error, make_settings
 from tests.factories import PASSWORD, make_user, sign_in, signed_in
-from utils import rate_limits, tokens
-from utils.errors import InvalidToken, TokenExpired
+from utils import rate_limits
+from utils.pure import tokens
 
 
 def _b64(data: dict[str, object]) -> str:

@@ -16,7 +16,8 @@ from tests.factories import PASSWORD, SignedInUser, last_code, make_user, sign_i
 from tests.server import running_server
 from tests.test_intake_profiles import CONTACT, REST_OF_GUEST_FORM, responses
 from utils import cases
-from utils.demo import EMBEDDED_DEMO_PASSWORD
+from utils.flows.demo import EMBEDDED_DEMO_PASSWORD
+from utils.flows.startup import reconcile_cases
 
 DASHBOARD = "/api/coordinator/dashboard/all"
 CASES = "/api/coordinator/cases"
@@ -138,16 +139,19 @@ class TestDashboard:
         assert seen[-1] == coordinator.id  # coordinators come after every case
         assert sorted(seen) == sorted([*(p.id for p in people), coordinator.id])
 
-    async def test_a_guest_whose_case_is_missing_is_listed_as_new(
+    async def test_a_missing_case_is_made_at_start_up_not_by_the_dashboard(
         self, client: httpx.AsyncClient, coordinator: SignedInUser
     ) -> None:
         guest = await make_user(Role.GUEST)
         await cases.delete_case(guest.id)  # as an interrupted write would leave it
+        page = await dashboard(client, coordinator)
+        assert guest.id not in [i["userId"] for i in page["dashboardItems"]]
+        assert await cases.get_case(guest.id) is None  # a GET writes nothing
+        await reconcile_cases()  # what start-up (and scripts.repair_cases) runs
         item = item_of(await dashboard(client, coordinator), guest.id)
         assert item["caseStatus"] == "new"
-        assert await cases.get_case(guest.id) is not None
 
-    async def test_a_case_of_a_deleted_user_does_not_break_it(
+    async def test_a_case_of_a_deleted_user_does_not_break_it_and_start_up_removes_it(
         self, client: httpx.AsyncClient, coordinator: SignedInUser
     ) -> None:
         guest = await make_user(Role.GUEST)
@@ -155,7 +159,9 @@ class TestDashboard:
         await cases.open_case(stray, Role.GUEST)  # a case whose user no longer exists
         page = await dashboard(client, coordinator)
         assert [i["userId"] for i in page["dashboardItems"]] == [guest.id, coordinator.id]
-        assert page["total"] == 2
+        await reconcile_cases()
+        assert await cases.get_case(stray) is None
+        assert (await dashboard(client, coordinator))["total"] == 2
 
     async def test_a_role_change_moves_the_case_with_the_user(
         self, client: httpx.AsyncClient, coordinator: SignedInUser

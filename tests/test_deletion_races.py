@@ -18,10 +18,10 @@ import pytest
 from pymongo.errors import ConnectionFailure
 
 from config.db import db
-from tests.factories import SignedInUser, signed_in
+from tests.factories import SignedInUser, create_event, event_body, signed_in
 from tests.test_account_deletion import _dying_after
-from tests.test_events import create_event, event_body
-from utils import accounts, cases, dashboard, events, feedback, images, intake, users
+from utils import cases, events, feedback, images, intake, users
+from utils.flows import accounts, dashboard
 
 SHIFTS = range(0, 40, 2)  # event-loop turns by which the user's writes land late
 

@@ -11,7 +11,7 @@ import httpx
 from config.db import Database, db
 from models.events import EventFilters
 from tests.conftest import make_settings
-from utils import events
+from utils.pure import event_rules, geo
 
 
 def distance_filters(lat: float, lon: float, radius_km: float) -> EventFilters:
@@ -31,11 +31,11 @@ async def test_the_embedded_store_narrows_a_distance_search_with_the_bounding_bo
 ) -> None:
     del client  # the app's lifespan has connected the embedded store
     assert db.geo_operators is False
-    query = events.discovery_query(
+    query = event_rules.discovery_query(
         distance_filters(26.1, -80.1, 50), datetime.now(UTC), geo_operators=db.geo_operators
     )
     assert geo_within(query) == []
-    for condition in events.bounding_box(26.1, -80.1, 50):
+    for condition in geo.bounding_box(26.1, -80.1, 50):
         assert condition in query["$and"]
 
 
@@ -52,23 +52,23 @@ async def test_a_server_connection_turns_on_the_geo_operators(tmp_path: object) 
 def test_on_a_server_a_distance_search_is_geo_within_a_sphere_a_hair_wider_than_the_radius() -> (
     None
 ):
-    query = events.discovery_query(
+    query = event_rules.discovery_query(
         distance_filters(-89.5, 179.9, 100), datetime.now(UTC), geo_operators=True
     )
     [condition] = geo_within(query)
     assert isinstance(condition, dict)
     [[lon, lat], radians] = condition["$geoWithin"]["$centerSphere"]
     assert (lon, lat) == (179.9, -89.5)  # GeoJSON order: longitude first
-    exact = 100 / events.EARTH_RADIUS_KM
+    exact = 100 / geo.EARTH_RADIUS_KM
     assert exact < radians <= exact + 1e-8
     # No bounding box beside it: the sphere alone narrows, wherever the antimeridian or pole is.
     assert not any("location.coordinates.0" in str(c) for c in query["$and"])
-    assert math.isclose(radians * events.EARTH_RADIUS_KM, 100, rel_tol=1e-6)
+    assert math.isclose(radians * geo.EARTH_RADIUS_KM, 100, rel_tol=1e-6)
 
 
 def test_a_search_without_distance_has_no_location_condition_on_either_store() -> None:
     plain = EventFilters.model_validate({"q": "orientation", "tags": "sport"})
     now = datetime.now(UTC)
     for geo_operators in (True, False):
-        query = events.discovery_query(plain, now, geo_operators=geo_operators)
+        query = event_rules.discovery_query(plain, now, geo_operators=geo_operators)
         assert "location" not in str(query)

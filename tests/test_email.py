@@ -11,8 +11,8 @@ from aiosmtpd.controller import Controller
 from config.settings import activated
 from tests.conftest import make_settings
 from tests.server import free_port
-from utils import email as email_module
-from utils.email import send_email
+from utils.flows import email as email_module
+from utils.flows.email import send_email
 
 
 class _Inbox:

@@ -7,11 +7,8 @@ import httpx
 import pytest
 
 from tests.conftest import assert_error
-from tests.factories import signed_in
-from tests.test_events import MIAMI, Clock, clock, create_event, iso
-from utils.events import bounding_box, haversine_km
-
-__all__ = ["clock"]  # the fixture, imported for the tests that move time
+from tests.factories import MIAMI, Clock, create_event, iso, signed_in
+from utils.pure.geo import bounding_box, haversine_km
 
 FORT_LAUDERDALE = {"title": "Fort Lauderdale", "latitude": 26.1224, "longitude": -80.1373}
 ORLANDO = {"title": "Orlando", "latitude": 28.5383, "longitude": -81.3792}

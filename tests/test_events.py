@@ -1,5 +1,6 @@
 """Events: creation, visibility, status from the clock, approval, editing, cancellation, and what
-deleting an account does to events. Helpers here are shared by the other tests/test_event*.py."""
+deleting an account does to events. Shared helpers are in tests/factories.py, the clock in
+tests/conftest.py."""
 
 import asyncio
 from datetime import UTC, datetime, timedelta
@@ -10,79 +11,17 @@ import pytest
 
 from config.db import db
 from config.settings import Settings
-from models.commons import utcnow
-from models.users import Role
 from tests.conftest import assert_error
-from tests.factories import make_user, read_outbox, signed_in
-from utils import events as event_utils
-from utils import tokens, users
-
-MIAMI = {"title": "Miami", "latitude": 25.7617, "longitude": -80.1918}
-
-
-def iso(moment: datetime) -> str:
-    """ISO 8601 with offset, as a client sends it."""
-    return moment.isoformat()
-
-
-def event_body(**overrides: Any) -> dict[str, Any]:
-    """A valid event body starting tomorrow, for two hours; overrides replace fields."""
-    start = (datetime.now(UTC) + timedelta(days=1)).replace(microsecond=0)
-    body: dict[str, Any] = {
-        "title": "Host orientation",
-        "description": "Everything a new host needs to know.",
-        "startsAt": iso(start),
-        "endsAt": iso(start + timedelta(hours=2)),
-        "tags": ["orientation"],
-        "location": MIAMI,
-        "maxCapacity": 10,
-        "public": True,
-        "links": ["https://example.org/orientation"],
-    }
-    body.update(overrides)
-    return body
-
-
-async def create_event(
-    client: httpx.AsyncClient, headers: dict[str, str], **overrides: Any
-) -> dict[str, Any]:
-    """POST an event and return it (asserting 201)."""
-    response = await client.post("/api/events", json=event_body(**overrides), headers=headers)
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
-async def quick_headers(settings: Settings, role: Role | str = Role.GUEST) -> dict[str, str]:
-    """Headers of a new user with a live session, minted without the (slow, rate-limited)
-    sign-in endpoint; for tests that need many users."""
-    user = await make_user(role)
-    session_id, _ = await users.open_session(user.id)
-    token = tokens.create_token(settings, user.id, session_id, timedelta(minutes=15))
-    return {"Authorization": f"Bearer {token}"}
-
-
-class Clock:
-    """A movable clock for utils.events: status, RSVP windows and lists read it."""
-
-    def __init__(self) -> None:
-        self.offset = timedelta(0)
-
-    def now(self) -> datetime:
-        """The real time plus the offset."""
-        return utcnow() + self.offset
-
-    def advance(self, delta: timedelta) -> None:
-        """Move the clock forward."""
-        self.offset += delta
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    """Control the time utils.events sees."""
-    moving = Clock()
-    monkeypatch.setattr(event_utils, "utcnow", moving.now)
-    return moving
-
+from tests.factories import (
+    MIAMI,
+    Clock,
+    create_event,
+    event_body,
+    iso,
+    quick_headers,
+    read_outbox,
+    signed_in,
+)
 
 # --- creation -----------------------------------------------------------------------------------
 
@@ -512,33 +451,6 @@ async def test_deleting_a_user_cancels_their_events_and_removes_their_rsvps_save
     comments = await client.get(f"/api/events/{others['id']}/feedback", headers=other.headers)
     assert comments.json()["total"] == 0
     assert (await client.get(f"/api/events/{theirs['id']}")).status_code == 200
-
-
-async def _racy_decide(decider: Any, event_id: str, approve: bool) -> Any:
-    """Read, check, then write: the pattern the real decide() avoids."""
-    from utils.errors import AlreadyDecided  # pylint: disable=import-outside-toplevel
-
-    collection = db.collection("events")
-    document = await collection.find_one({"_id": event_id})
-    if document["approval"] != "pending":
-        raise AlreadyDecided()
-    approval = "approved" if approve else "denied"
-    await collection.update_one({"_id": event_id}, {"$set": {"approval": approval}})
-    return event_utils.to_event({**document, "approval": approval})
-
-
-async def test_the_decision_test_can_fail_a_read_then_write_decides_twice(
-    client: httpx.AsyncClient, settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(event_utils, "decide", _racy_decide)
-    host = await signed_in(client, "host")
-    event = await create_event(client, host.headers)
-    deciders = [await quick_headers(settings, "coordinator") for _ in range(10)]
-    url = f"/api/events/{event['id']}/decision"
-    answers = await asyncio.gather(
-        *(client.post(url, json={"approve": True}, headers=headers) for headers in deciders)
-    )
-    assert [a.status_code for a in answers].count(200) > 1
 
 
 async def test_an_event_may_only_name_uploaded_images(client: httpx.AsyncClient) -> None:

@@ -5,10 +5,7 @@ from datetime import timedelta
 import httpx
 
 from tests.conftest import assert_error
-from tests.factories import signed_in
-from tests.test_events import Clock, clock, create_event
-
-__all__ = ["clock"]  # the fixture, imported for the tests that move time
+from tests.factories import Clock, create_event, signed_in
 
 
 async def _mine(client: httpx.AsyncClient, headers: dict[str, str], kind: str = "") -> list[str]:

@@ -3,8 +3,7 @@
 import httpx
 
 from tests.conftest import assert_error
-from tests.factories import signed_in
-from tests.test_events import create_event
+from tests.factories import create_event, signed_in
 
 
 async def test_feedback_is_201_and_listed_oldest_first(client: httpx.AsyncClient) -> None:

@@ -15,9 +15,9 @@ from fastapi import FastAPI
 from pydantic import BaseModel, ValidationError
 from pymongo.errors import OperationFailure, ServerSelectionTimeoutError
 
+from app import create_app
 from config.context import request_id_var
 from config.db import Database, ensure_indexes_in_background
-from config.main import create_app
 from config.settings import Settings
 from routes import deps
 from tests.conftest import assert_error, make_settings

@@ -16,7 +16,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
 )
 
-from config.main import create_app
+from app import create_app
 from config.settings import Settings
 from tests.server import running_server
 

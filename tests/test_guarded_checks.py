@@ -12,8 +12,7 @@ from config.db import db
 from config.settings import Settings
 from models.users import Role, UserStatus
 from tests.conftest import assert_error
-from tests.factories import make_user, read_outbox
-from tests.test_events import create_event, quick_headers
+from tests.factories import create_event, make_user, quick_headers, read_outbox
 from utils import codes, users
 
 

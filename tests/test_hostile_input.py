@@ -8,9 +8,9 @@ import httpx
 import pytest
 
 from config.db import db
-from config.middleware import ForwardedClientMiddleware
 from config.settings import Settings
 from models.users import Role, UserStatus
+from routes.http.middleware import ForwardedClientMiddleware
 from tests.conftest import assert_error
 from tests.factories import PASSWORD, last_code, make_user, signed_in
 

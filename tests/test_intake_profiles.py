@@ -18,7 +18,8 @@ from models.intake import FormFile
 from models.users import Role
 from tests.conftest import assert_error
 from tests.factories import SignedInUser, signed_in
-from utils import intake
+from utils import intake, intake_forms
+from utils.pure import intake_answers
 
 PATH = "/api/intake-profile"
 GUEST_FORM_ID = "1"
@@ -286,10 +287,10 @@ class TestForms:
 
 class TestSeeding:
     async def test_the_shipped_form_files_are_valid(self) -> None:
-        paths = intake.form_files(intake.FORMS_DIR)
+        paths = intake_forms.form_files(intake_forms.FORMS_DIR)
         assert [p.name for p in paths] == ["guest.json", "host.json"]
         for path in paths:
-            form, _ = intake.load_form_file(path)
+            form, _ = intake_forms.load_form_file(path)
             assert form.role in (Role.GUEST, Role.HOST)
 
     async def test_seeding_again_writes_nothing(self, app: object) -> None:
@@ -298,7 +299,7 @@ class TestSeeding:
     async def test_a_changed_file_updates_the_stored_form(
         self, client: httpx.AsyncClient, guest: SignedInUser, tmp_path: Path
     ) -> None:
-        shutil.copy(intake.FORMS_DIR / "host.json", tmp_path / "host.json")
+        shutil.copy(intake_forms.FORMS_DIR / "host.json", tmp_path / "host.json")
         data = json.loads((tmp_path / "host.json").read_text())
         data["title"] = "Host application, second edition"
         (tmp_path / "host.json").write_text(json.dumps(data))
@@ -349,14 +350,14 @@ class TestSeeding:
     async def test_a_form_the_app_could_not_render_or_answer_is_refused(
         self, breakage: Any, message: str
     ) -> None:
-        data = json.loads((intake.FORMS_DIR / "guest.json").read_text())
+        data = json.loads((intake_forms.FORMS_DIR / "guest.json").read_text())
         breakage({f["id"]: f for group in data["fieldGroups"] for f in group["fields"]})
         with pytest.raises(ValueError, match=message):
-            intake.check_form_definition(FormFile.model_validate(data))
+            intake_answers.check_form_definition(FormFile.model_validate(data))
 
     @pytest.mark.parametrize("kind", ["phone", "multiple_choice"])
     async def test_field_types_the_app_cannot_render_are_refused(self, kind: str) -> None:
-        data = json.loads((intake.FORMS_DIR / "guest.json").read_text())
+        data = json.loads((intake_forms.FORMS_DIR / "guest.json").read_text())
         data["fieldGroups"][0]["fields"][0]["type"] = kind
         with pytest.raises(ValueError, match="type"):
             FormFile.model_validate(data)

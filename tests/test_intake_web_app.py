@@ -14,7 +14,7 @@ from models.users import Role
 from tests.conftest import assert_error
 from tests.factories import SignedInUser, signed_in
 from tests.test_intake_profiles import GUEST_SECTIONS, HOST_ANSWERS, answers_of, fields_of
-from utils import intake
+from utils import intake, intake_forms
 
 FORM = "/api/profile"
 SAVE = "/api/profile/responses"
@@ -123,7 +123,7 @@ class TestFormFiles:
 
     @pytest.fixture(params=["guest.json", "host.json"])
     def form(self, request: pytest.FixtureRequest) -> FormFile:
-        form, _ = intake.load_form_file(intake.FORMS_DIR / request.param)
+        form, _ = intake_forms.load_form_file(intake_forms.FORMS_DIR / request.param)
         return form
 
     @staticmethod

@@ -3,9 +3,9 @@
 from pathlib import Path
 
 from config.context import request_origin_var
-from config.links import api_link
 from config.settings import activated
 from tests.conftest import make_settings
+from utils.flows.email import api_link
 
 SERVER = "mongodb://db.example.net/"
 

@@ -1,7 +1,7 @@
 """Mail that never breaks a request, never leaks whether an account exists, and reads as a file.
 
-Mail is delivered in the background (utils.email.run_in_background); the `client` fixture waits
-for it after each response, so these tests read the outbox as soon as a response is back.
+Mail is delivered in the background (utils.flows.email.run_in_background); the `client` fixture
+waits for it after each response, so these tests read the outbox as soon as a response is back.
 """
 
 import asyncio
@@ -17,16 +17,15 @@ import httpx
 import pytest
 from aiosmtpd.controller import Controller
 
+from app import create_app
 from config.db import db
-from config.main import create_app
 from config.settings import Settings, activated
 from models.users import UserStatus
 from tests.conftest import make_settings
-from tests.factories import make_user, read_outbox, signed_in
+from tests.factories import create_event, make_user, read_outbox, signed_in
 from tests.server import free_port
-from tests.test_events import create_event
 from utils import codes
-from utils import email as mail
+from utils.flows import email as mail
 
 CODE_LINE = re.compile(rb"^\s*(\d{6})\r?$", re.MULTILINE)
 

@@ -14,13 +14,15 @@ import pytest
 from fastapi import FastAPI
 from pymongo.errors import ConnectionFailure
 
+from config import errors
 from config.settings import Settings
 from routes.deps import PUBLIC_ROUTES
 from tests.conftest import assert_error
-from tests.factories import PASSWORD, make_user, signed_in
+from tests.factories import PASSWORD, create_event, make_user, signed_in
 from tests.routes_table import app_routes
-from tests.test_events import create_event
-from utils import auth, errors, events, feedback, health, tokens
+from utils import events, feedback
+from utils.flows import auth, health
+from utils.pure import tokens
 
 METHODS = {"get", "put", "post", "delete", "patch"}
 Producer = Callable[[], Awaitable[httpx.Response]]

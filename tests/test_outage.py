@@ -13,13 +13,13 @@ import pytest
 from fastapi import FastAPI
 from mongomock_motor import AsyncMongoMockClient
 
+from app import create_app
 from config.db import db
-from config.main import create_app
 from config.settings import Settings
 from routes.deps import PUBLIC_ROUTES
 from tests.conftest import assert_error, make_settings
 from tests.routes_table import app_routes, fill_path_params
-from utils import tokens
+from utils.pure import tokens
 
 UNREACHABLE = "mongodb://127.0.0.1:9/?directConnection=true"
 

@@ -8,8 +8,7 @@ import httpx
 import pytest
 
 from tests.conftest import assert_error
-from tests.factories import signed_in
-from tests.test_events import event_body
+from tests.factories import event_body, signed_in
 
 FIELD = re.compile(
     r"^(body|query|path|cookie)(\.[a-z][A-Za-z0-9]*|\.[0-9]+)*$|^header\.[A-Za-z][A-Za-z0-9-]*$"

@@ -15,9 +15,9 @@ from models.cases import CaseStatus
 from models.events import EventFilters
 from models.users import Role
 from tests.conftest import TEST_MONGO_URI
-from tests.factories import make_user, signed_in
-from tests.test_events import event_body
+from tests.factories import event_body, make_user, signed_in
 from utils import cases, events, housing_orgs, users
+from utils.pure import event_rules
 
 pytestmark = [
     pytest.mark.realdb,
@@ -158,7 +158,7 @@ async def test_every_discovery_query_is_served_by_an_index(client: httpx.AsyncCl
         "everything": filters(q="orientation", tags="orientation", **{"from": now}),
     }
     for name, value in searches.items():
-        query = events.discovery_query(value, now, geo_operators=True)
+        query = event_rules.discovery_query(value, now, geo_operators=True)
         assert_index_served(name, await explain_find("events", query, events.DISCOVERY_ORDER))
         # The total is counted with the same filter: its equalities are the index's prefix.
         assert_index_served(f"count {name}", await explain_count("events", query))
@@ -171,7 +171,7 @@ async def test_distance_search_on_a_server_is_served_by_the_2dsphere_index(
     await seed_events(client, coordinator.headers)
     now = datetime.now(UTC)
     near = filters(lat=CENTRE[0], lon=CENTRE[1], radiusKm=50)
-    query = events.discovery_query(near, now, geo_operators=True)
+    query = event_rules.discovery_query(near, now, geo_operators=True)
     explained = await explain_find(
         "events", query, events.DISCOVERY_ORDER, events.MAX_DISTANCE_CANDIDATES
     )

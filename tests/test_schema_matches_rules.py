@@ -7,8 +7,7 @@ import httpx
 import pytest
 
 from tests.conftest import assert_error
-from tests.factories import PASSWORD, make_user, signed_in
-from tests.test_events import create_event
+from tests.factories import PASSWORD, create_event, make_user, signed_in
 
 NEW_PASSWORD_FIELDS = [
     ("SignUp", "password"),

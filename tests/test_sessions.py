@@ -20,12 +20,13 @@ import pytest
 from fastapi import FastAPI
 
 from config.db import db
+from config.errors import InvalidToken, SessionRevoked
 from config.settings import Settings
 from models.commons import utcnow
 from tests.conftest import assert_error
 from tests.factories import PASSWORD, last_code, make_user, sign_in
-from utils import tokens, users
-from utils.errors import InvalidToken, SessionRevoked
+from utils import users
+from utils.pure import tokens
 
 NEW_PASSWORD = "An0ther-pass!"
 

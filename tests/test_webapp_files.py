@@ -7,7 +7,7 @@ import httpx
 import pytest
 from pydantic import ValidationError
 
-from config.main import create_app
+from app import create_app
 from tests.conftest import assert_error, make_settings
 
 INDEX = "<!doctype html><title>Home Unite Us</title><div id=root></div>"

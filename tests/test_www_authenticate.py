@@ -12,7 +12,7 @@ from routes.deps import PUBLIC_ROUTES
 from tests.conftest import assert_error
 from tests.factories import signed_in
 from tests.routes_table import app_routes, fill_path_params
-from utils import tokens
+from utils.pure import tokens
 
 INVALID_TOKEN = 'Bearer error="invalid_token", error_description="'
 

@@ -15,6 +15,7 @@ from config.db import db
 from models.cases import CaseDocument, CaseStatus
 from models.commons import utcnow
 from models.users import Role
+from utils.pure.deletion import ForgetUser
 
 CASE_ROLES = (Role.GUEST, Role.HOST)
 # Saving or submitting an intake profile moves a case out of these statuses (see profile_saved).
@@ -103,13 +104,20 @@ async def list_cases(
     limit: int = 20,
     offset: int = 0,
 ) -> tuple[list[dict[str, Any]], int]:
-    """A page of the open cases that match, most recently changed first, and how many match."""
+    """A page of the open cases that match, most recently changed first, and how many match.
+
+    One round trip: the filter (served by the indexes) and then a `$facet` that both counts and
+    pages what it let through.
+    """
     query = dashboard_query(user_types, case_status, coordinator_id)
-    total = await _cases().count_documents(query)
-    documents = (
-        await _cases().find(query).sort(DASHBOARD_ORDER).skip(offset).limit(limit).to_list(None)
+    page = [{"$sort": dict(DASHBOARD_ORDER)}, {"$skip": offset}, {"$limit": max(limit, 1)}]
+    pipeline = [{"$match": query}, {"$facet": {"items": page, "total": [{"$count": "n"}]}}]
+    # One document always on a server; the embedded store gives none when nothing matched.
+    result: dict[str, Any] = next(
+        iter(await _cases().aggregate(pipeline).to_list(None)), {"items": [], "total": []}
     )
-    return documents, total
+    total = result["total"][0]["n"] if result["total"] else 0
+    return (result["items"] if limit > 0 else []), total
 
 
 async def count_open_cases() -> int:
@@ -211,3 +219,15 @@ async def append_note(user_id: str, line: str) -> None:
             }
         ],
     )
+
+
+async def forget_user(user_id: str) -> None:
+    """Remove the user's own case, then take them off the cases they coordinate."""
+    await delete_case(user_id)
+    await unassign_coordinator(user_id)
+
+
+# How account deletion forgets a user here (see utils/pure/deletion.py).
+FORGET_USER: dict[str, ForgetUser | None] = {
+    "cases": forget_user,
+}

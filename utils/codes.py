@@ -13,11 +13,12 @@ from typing import Any
 from pymongo import ReturnDocument
 
 from config.db import db
+from config.errors import CodeExpired, InvalidCode, too_many_requests
 from config.settings import active_settings
 from models.commons import utcnow
 from utils import rate_limits
-from utils.errors import CodeExpired, InvalidCode, too_many_requests
-from utils.tokens import keyed_digest
+from utils.pure.deletion import ForgetUser
+from utils.pure.tokens import keyed_digest
 
 CODE_LIFETIME = timedelta(hours=24)
 MAX_TRIES = 5
@@ -86,3 +87,9 @@ async def consume_code(purpose: Purpose, user_id: str | None, code: str) -> None
 async def discard_codes(user_id: str) -> None:
     """Remove every code of a user (account deleted)."""
     await _codes().delete_many({"_id": {"$in": [f"{p}:{user_id}" for p in Purpose]}})
+
+
+# How account deletion forgets a user here (see utils/pure/deletion.py).
+FORGET_USER: dict[str, ForgetUser | None] = {
+    "verification_codes": discard_codes,
+}

@@ -16,15 +16,24 @@ radius, so the exact distance makes the answers the same; `db.geo_operators` pic
 
 import asyncio
 import logging
-import math
 from datetime import datetime
 from typing import Any
 
 from pymongo import ReturnDocument
 
 from config.db import db
+from config.errors import (
+    AlreadyDecided,
+    Conflict,
+    EventFull,
+    EventNotFound,
+    Forbidden,
+    InvalidToken,
+    ValidationFailed,
+)
 from models.commons import Page, utcnow
 from models.events import (
+    MAX_DISTANCE_CANDIDATES,
     Approval,
     Attendance,
     Event,
@@ -34,32 +43,29 @@ from models.events import (
     EventKind,
     EventStatus,
     EventUpdate,
-    ListedStatus,
-    Location,
     document_fields,
 )
-from models.users import Role, User
-from utils import email, images, users
-from utils.errors import (
-    AlreadyDecided,
-    Conflict,
-    EventFull,
-    EventNotFound,
-    Forbidden,
-    InvalidToken,
-    ValidationFailed,
+from models.users import User
+from utils import images, users
+from utils.flows import email
+from utils.pages import page_of
+from utils.pure.deletion import ForgetUser
+from utils.pure.event_rules import (
+    approval_after_edit,
+    can_see,
+    discovery_query,
+    ensure_changeable,
+    ensure_manager,
+    event_status,
+    rsvp_filter,
+    to_event,
+    visible_condition,
 )
-from utils.search import words_condition
+from utils.pure.geo import haversine_km
+from utils.pure.roles import is_staff
 
 log = logging.getLogger("hosthome.events")
 
-STAFF = (Role.COORDINATOR, Role.ADMIN)
-EARTH_RADIUS_KM = 6371.0088
-# A distance search examines at most this many candidates from its bounding box or circle.
-MAX_DISTANCE_CANDIDATES = 5000
-# Widens the server's $centerSphere a hair, so rounding there never drops an event that the exact
-# distance here keeps (about 6 mm on the earth).
-GEO_MARGIN_RADIANS = 1e-9
 # The order of the discovery list (and of the distance candidates): served by `discovery_sorted`.
 DISCOVERY_ORDER = [("starts_at", 1), ("_id", 1)]
 # Optimistic retries of an edit that raced with another edit of the same event.
@@ -68,61 +74,6 @@ EDIT_ATTEMPTS = 3
 
 def _events() -> Any:
     return db.collection("events")
-
-
-def is_staff(user: User | None) -> bool:
-    """Whether the user is a coordinator or an admin."""
-    return user is not None and user.role in STAFF
-
-
-def event_status(document: dict[str, Any], now: datetime) -> EventStatus:
-    """The status of a stored event at `now`."""
-    if document.get("cancelled"):
-        return EventStatus.CANCELLED
-    if now < document["starts_at"]:
-        return EventStatus.ACTIVE
-    if now < document["ends_at"]:
-        return EventStatus.ONGOING
-    return EventStatus.ENDED
-
-
-def to_event(
-    document: dict[str, Any], now: datetime | None = None, distance_km: float | None = None
-) -> Event:
-    """The public view of a stored event, its status taken at `now` (default: the clock)."""
-    longitude, latitude = document["location"]["coordinates"]
-    return Event(
-        id=document["_id"],
-        title=document["title"],
-        description=document.get("description", ""),
-        starts_at=document["starts_at"],
-        ends_at=document["ends_at"],
-        tags=document.get("tags", []),
-        location=Location(title=document["location_title"], latitude=latitude, longitude=longitude),
-        max_capacity=document["max_capacity"],
-        public=document["public"],
-        links=document.get("links", []),
-        image_ids=document.get("image_ids", []),
-        creator_id=document["creator_id"],
-        approval=document["approval"],
-        status=event_status(document, now or utcnow()),
-        attendee_count=len(document.get("attendee_ids", [])),
-        created_at=document["created_at"],
-        distance_km=None if distance_km is None else round(distance_km, 3),
-    )
-
-
-def can_see(viewer: User | None, document: dict[str, Any]) -> bool:
-    """Approved public events are everyone's; others are their creator's, attendees' and staff's."""
-    if document["approval"] == Approval.APPROVED and document["public"]:
-        return True
-    if viewer is None:
-        return False
-    return (
-        is_staff(viewer)
-        or viewer.id == document["creator_id"]
-        or viewer.id in document.get("attendee_ids", [])
-    )
 
 
 def _invalid(field: str, message: str) -> ValidationFailed:
@@ -176,93 +127,7 @@ async def create_event(creator: User, body: EventCreate) -> Event:
 
 async def get_event(viewer: User | None, event_id: str) -> Event:
     """One event, if the viewer may see it; EventNotFound otherwise."""
-    return to_event(await visible_document(viewer, event_id))
-
-
-def _status_condition(status: ListedStatus, now: datetime) -> dict[str, Any]:
-    """The time condition that gives events of this status at `now`."""
-    if status == ListedStatus.ACTIVE:
-        return {"starts_at": {"$gt": now}}
-    if status == ListedStatus.ONGOING:
-        return {"starts_at": {"$lte": now}, "ends_at": {"$gt": now}}
-    return {"ends_at": {"$lte": now}}
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """The great-circle distance between two points, in kilometres."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi = phi2 - phi1
-    dlambda = math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
-
-
-def bounding_box(lat: float, lon: float, radius_km: float) -> list[dict[str, Any]]:
-    """Query conditions on the stored [lon, lat] that keep every point within the radius.
-
-    The box is exact for a sphere: latitudes within radius/R of the centre; longitudes within
-    asin(sin(r/R) / cos(lat)), wrapping across the antimeridian; no longitude bound at all when
-    the circle reaches a pole.
-    """
-    angle = radius_km / EARTH_RADIUS_KM
-    margin = 1e-9
-    south = lat - math.degrees(angle) - margin
-    north = lat + math.degrees(angle) + margin
-    conditions: list[dict[str, Any]] = [
-        {"location.coordinates.1": {"$gte": max(south, -90.0), "$lte": min(north, 90.0)}}
-    ]
-    if south <= -90 or north >= 90 or angle >= math.pi / 2:
-        return conditions
-    spread = math.degrees(math.asin(min(1.0, math.sin(angle) / math.cos(math.radians(lat)))))
-    west, east = lon - spread - margin, lon + spread + margin
-    field = "location.coordinates.0"
-    if spread >= 180:
-        return conditions
-    if west < -180:
-        conditions.append({"$or": [{field: {"$gte": west + 360}}, {field: {"$lte": east}}]})
-    elif east > 180:
-        conditions.append({"$or": [{field: {"$gte": west}}, {field: {"$lte": east - 360}}]})
-    else:
-        conditions.append({field: {"$gte": west, "$lte": east}})
-    return conditions
-
-
-def distance_conditions(
-    lat: float, lon: float, radius_km: float, *, geo_operators: bool
-) -> list[dict[str, Any]]:
-    """Query conditions that keep every event within `radius_km` of (lat, lon), and some more.
-
-    With `geo_operators` (a real server): `$geoWithin` a `$centerSphere`, which the 2dsphere index
-    serves; otherwise the portable bounding box. The caller keeps only exact distances.
-    """
-    if geo_operators:
-        radians = radius_km / EARTH_RADIUS_KM + GEO_MARGIN_RADIANS
-        return [{"location": {"$geoWithin": {"$centerSphere": [[lon, lat], radians]}}}]
-    return bounding_box(lat, lon, radius_km)
-
-
-def discovery_query(filters: EventFilters, now: datetime, *, geo_operators: bool) -> dict[str, Any]:
-    """The filter of GET /api/events (with DISCOVERY_ORDER as its sort): approved public events
-    that are not cancelled, narrowed by the filters. Pure, so a test can explain it on a server."""
-    conditions: list[dict[str, Any]] = [{"approval": Approval.APPROVED, "public": True}]
-    conditions.append({"cancelled": False})
-    if filters.tags:
-        conditions.append({"tags": {"$in": [str(tag) for tag in filters.tags]}})
-    if filters.starts_from is not None:
-        conditions.append({"ends_at": {"$gte": filters.starts_from}})
-    if filters.starts_to is not None:
-        conditions.append({"starts_at": {"$lte": filters.starts_to}})
-    if filters.q and filters.q.strip():
-        conditions.extend(words_condition(filters.q, ("title", "description")))
-    if filters.status is not None:
-        conditions.append(_status_condition(filters.status, now))
-    if filters.lat is not None and filters.lon is not None and filters.radius_km is not None:
-        conditions.extend(
-            distance_conditions(
-                filters.lat, filters.lon, filters.radius_km, geo_operators=geo_operators
-            )
-        )
-    return {"$and": conditions}
+    return to_event(await visible_document(viewer, event_id), utcnow())
 
 
 async def list_events(filters: EventFilters, *, limit: int = 20, offset: int = 0) -> Page[Event]:
@@ -270,17 +135,15 @@ async def list_events(filters: EventFilters, *, limit: int = 20, offset: int = 0
     now = utcnow()
     query = discovery_query(filters, now, geo_operators=db.geo_operators)
     if filters.lat is None or filters.lon is None or filters.radius_km is None:
-        total = await _events().count_documents(query)
-        documents = (
-            await _events()
-            .find(query)
-            .sort(DISCOVERY_ORDER)
-            .skip(offset)
-            .limit(limit)
-            .to_list(None)
+        return await page_of(
+            _events(),
+            query,
+            DISCOVERY_ORDER,
+            lambda document: to_event(document, now),
+            Event,
+            limit=limit,
+            offset=offset,
         )
-        items = [to_event(document, now) for document in documents]
-        return Page[Event](items=items, total=total, limit=limit, offset=offset)
     candidates = (
         await _events()
         .find(query)
@@ -303,18 +166,16 @@ async def list_events(filters: EventFilters, *, limit: int = 20, offset: int = 0
 async def pending_events(*, limit: int = 20, offset: int = 0) -> Page[Event]:
     """The approval queue: pending events that are not cancelled, oldest request first."""
     query = {"approval": Approval.PENDING, "cancelled": False}
-    total = await _events().count_documents(query)
-    documents = (
-        await _events()
-        .find(query)
-        .sort([("created_at", 1), ("_id", 1)])
-        .skip(offset)
-        .limit(limit)
-        .to_list(None)
-    )
     now = utcnow()
-    items = [to_event(document, now) for document in documents]
-    return Page[Event](items=items, total=total, limit=limit, offset=offset)
+    return await page_of(
+        _events(),
+        query,
+        [("created_at", 1), ("_id", 1)],
+        lambda document: to_event(document, now),
+        Event,
+        limit=limit,
+        offset=offset,
+    )
 
 
 async def decide(decider: User, event_id: str, approve: bool) -> Event:
@@ -340,27 +201,6 @@ async def decide(decider: User, event_id: str, approve: bool) -> Event:
     return to_event(document, now)
 
 
-def _ensure_changeable(document: dict[str, Any], now: datetime) -> None:
-    status = event_status(document, now)
-    if status in (EventStatus.CANCELLED, EventStatus.ENDED):
-        raise Conflict(f"This event has {status} and can no longer be changed.")
-
-
-def _ensure_manager(actor: User, document: dict[str, Any]) -> None:
-    if actor.id != document["creator_id"] and actor.role != Role.ADMIN:
-        raise Forbidden("Only the event's creator or an admin can do this.")
-
-
-def _approval_after_edit(actor: User, document: dict[str, Any], public: bool) -> Approval:
-    """Private events need no approval; a public event edited by a non-staff creator is queued
-    again (so approved content cannot be swapped); staff edits keep the approval as it is."""
-    if not public:
-        return Approval.APPROVED
-    if is_staff(actor):
-        return Approval(document["approval"])
-    return Approval.PENDING
-
-
 async def update_event(actor: User, event_id: str, body: EventUpdate) -> Event:
     """Change the sent fields of an event (its creator or an admin; not once cancelled or ended).
 
@@ -372,9 +212,9 @@ async def update_event(actor: User, event_id: str, body: EventUpdate) -> Event:
     await _check_images(changes.get("image_ids"))
     for _ in range(EDIT_ATTEMPTS):
         document = await visible_document(actor, event_id)
-        _ensure_manager(actor, document)
+        ensure_manager(actor, document)
         now = utcnow()
-        _ensure_changeable(document, now)
+        ensure_changeable(document, now)
         if not changes:
             return to_event(document, now)
         starts_at = changes.get("starts_at", document["starts_at"])
@@ -386,7 +226,7 @@ async def update_event(actor: User, event_id: str, body: EventUpdate) -> Event:
         capacity = changes.get("max_capacity", document["max_capacity"])
         if capacity < len(document.get("attendee_ids", [])):
             raise Conflict("maxCapacity cannot go below the number of people attending.")
-        approval = _approval_after_edit(actor, document, changes.get("public", document["public"]))
+        approval = approval_after_edit(actor, document, changes.get("public", document["public"]))
         update: dict[str, Any] = {**changes, "approval": approval, "updated_at": now}
         if approval != document["approval"]:
             update["decided_by"] = None
@@ -441,7 +281,7 @@ async def cancel_event(actor: User, event_id: str) -> Event:
     Conflict when the event has already ended.
     """
     document = await visible_document(actor, event_id)
-    _ensure_manager(actor, document)
+    ensure_manager(actor, document)
     now = utcnow()
     cancelled = await _cancel(event_id, now)
     if cancelled is not None:
@@ -451,18 +291,6 @@ async def cancel_event(actor: User, event_id: str) -> Event:
     if event_status(document, now) == EventStatus.ENDED:
         raise Conflict("This event has ended and can no longer be cancelled.")
     return to_event(document, now)
-
-
-def _rsvp_filter(event_id: str, user_id: str, now: datetime) -> dict[str, Any]:
-    """The one condition under which an RSVP may be added."""
-    return {
-        "_id": event_id,
-        "approval": Approval.APPROVED,
-        "cancelled": False,
-        "ends_at": {"$gt": now},
-        "attendee_ids": {"$ne": user_id},
-        "$expr": {"$lt": [{"$size": "$attendee_ids"}, "$max_capacity"]},
-    }
 
 
 async def attend(user: User, event_id: str) -> tuple[Attendance, bool]:
@@ -475,8 +303,8 @@ async def attend(user: User, event_id: str) -> tuple[Attendance, bool]:
     await visible_document(user, event_id)
     now = utcnow()
     document = await _events().find_one_and_update(
-        _rsvp_filter(event_id, user.id, now),
-        {"$addToSet": {"attendee_ids": user.id}, "$inc": {"attendee_count": 1}},
+        rsvp_filter(event_id, user.id, now),
+        {"$addToSet": {"attendee_ids": user.id}},
         return_document=ReturnDocument.AFTER,
     )
     if document is not None:
@@ -499,7 +327,7 @@ async def _withdraw(event_id: str, user_id: str) -> bool:
     """Take the user off the event's attendees; whether they were on it."""
     removed = await _events().find_one_and_update(
         {"_id": event_id, "attendee_ids": user_id},
-        {"$pull": {"attendee_ids": user_id}, "$inc": {"attendee_count": -1}},
+        {"$pull": {"attendee_ids": user_id}},
     )
     return removed is not None
 
@@ -535,18 +363,6 @@ async def unsave_for_user(user: User, event_id: str) -> None:
     await users.unsave_event(user.id, event_id)
 
 
-def _visible_condition(user: User) -> dict[str, Any]:
-    if is_staff(user):
-        return {}
-    return {
-        "$or": [
-            {"approval": Approval.APPROVED, "public": True},
-            {"creator_id": user.id},
-            {"attendee_ids": user.id},
-        ]
-    }
-
-
 async def user_events(
     user: User, kind: EventKind, *, limit: int = 20, offset: int = 0
 ) -> Page[Event]:
@@ -563,7 +379,7 @@ async def user_events(
         conditions = [{"attendee_ids": user.id}, current]
     elif kind == EventKind.SAVED:
         saved = await users.saved_event_ids(user.id)
-        conditions = [{"_id": {"$in": saved}}, current, _visible_condition(user)]
+        conditions = [{"_id": {"$in": saved}}, current, visible_condition(user)]
     else:
         conditions = [
             {"$or": [{"creator_id": user.id}, {"attendee_ids": user.id}]},
@@ -571,17 +387,15 @@ async def user_events(
         ]
         order = -1
     query = {"$and": conditions}
-    total = await _events().count_documents(query)
-    documents = (
-        await _events()
-        .find(query)
-        .sort([("starts_at", order), ("_id", 1)])
-        .skip(offset)
-        .limit(limit)
-        .to_list(None)
+    return await page_of(
+        _events(),
+        query,
+        [("starts_at", order), ("_id", 1)],
+        lambda document: to_event(document, now),
+        Event,
+        limit=limit,
+        offset=offset,
     )
-    items = [to_event(document, now) for document in documents]
-    return Page[Event](items=items, total=total, limit=limit, offset=offset)
 
 
 async def forget_user(user_id: str) -> None:
@@ -597,5 +411,11 @@ async def forget_user(user_id: str) -> None:
         await _cancel(document["_id"], now)
     await _events().update_many(
         {"attendee_ids": user_id},
-        {"$pull": {"attendee_ids": user_id}, "$inc": {"attendee_count": -1}},
+        {"$pull": {"attendee_ids": user_id}},
     )
+
+
+# How account deletion forgets a user here (see utils/pure/deletion.py).
+FORGET_USER: dict[str, ForgetUser | None] = {
+    "events": forget_user,  # their future events cancelled, their RSVPs withdrawn
+}

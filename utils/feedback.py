@@ -7,11 +7,13 @@ Owns the `feedback` collection. Feedback is visible exactly as its event is (ask
 from typing import Any
 
 from config.db import db
+from config.errors import FeedbackNotFound, Forbidden, InvalidToken
 from models.commons import Page
-from models.events import Feedback, FeedbackDocument
+from models.feedback import Feedback, FeedbackDocument
 from models.users import Role, User
 from utils import events, users
-from utils.errors import FeedbackNotFound, Forbidden, InvalidToken
+from utils.pages import page_of
+from utils.pure.deletion import ForgetUser
 
 
 def _feedback() -> Any:
@@ -42,17 +44,9 @@ async def list_feedback(
     """An event's comments, oldest first, for whoever can see the event."""
     await events.ensure_visible(viewer, event_id)
     query = {"event_id": event_id}
-    total = await _feedback().count_documents(query)
-    documents = (
-        await _feedback()
-        .find(query)
-        .sort([("created_at", 1), ("_id", 1)])
-        .skip(offset)
-        .limit(limit)
-        .to_list(None)
-    )
-    return Page[Feedback](
-        items=[to_feedback(d) for d in documents], total=total, limit=limit, offset=offset
+    order = [("created_at", 1), ("_id", 1)]
+    return await page_of(
+        _feedback(), query, order, to_feedback, Feedback, limit=limit, offset=offset
     )
 
 
@@ -70,3 +64,9 @@ async def delete_feedback(actor: User, event_id: str, feedback_id: str) -> None:
 async def delete_by_author(user_id: str) -> None:
     """Remove every comment a user wrote (account deletion)."""
     await _feedback().delete_many({"creator_id": user_id})
+
+
+# How account deletion forgets a user here (see utils/pure/deletion.py).
+FORGET_USER: dict[str, ForgetUser | None] = {
+    "feedback": delete_by_author,
+}

@@ -13,6 +13,7 @@ from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from config.db import db
+from config.errors import Conflict, HousingOrgNotFound, IdMismatch, NotFound, ValidationFailed
 from models.commons import Page, new_id, utcnow
 from models.housing_orgs import (
     HousingOrg,
@@ -23,16 +24,8 @@ from models.housing_orgs import (
     ProgramDocument,
     ProgramReplace,
 )
-from utils.errors import Conflict, HousingOrgNotFound, IdMismatch, NotFound, ValidationFailed
-
-
-class DuplicateOrgName(Exception):
-    """A create found the name taken; `existing_id` is the organisation that has it."""
-
-    def __init__(self, existing_id: str) -> None:
-        super().__init__(existing_id)
-        self.existing_id = existing_id
-
+from utils.pages import page_of
+from utils.pure.deletion import ForgetUser
 
 # The list's order: by name. Names are unique (org_name_lower_unique), so the name alone is a total
 # order, and the unique index serves it.
@@ -88,10 +81,11 @@ async def _name_holder(name: str, other_than: str | None = None) -> str | None:
     return document["_id"] if document else None
 
 
-async def create_org(body: HousingOrgCreate) -> HousingOrg:
-    """Store a new organisation with its programs.
+async def create_org(body: HousingOrgCreate) -> tuple[HousingOrg, bool]:
+    """Store a new organisation with its programs: (the organisation, True).
 
-    Raises DuplicateOrgName (the route answers 303 to the existing one) when the name is taken.
+    When the name is taken: (the organisation that has it, False); the route answers 303 to it.
+    "Created or not" is this pair everywhere (as for an RSVP).
     """
     document = HousingOrgDocument(
         org_name=body.org_name,
@@ -101,19 +95,17 @@ async def create_org(body: HousingOrgCreate) -> HousingOrg:
     try:
         await _orgs().insert_one(document)
     except DuplicateKeyError as exc:
-        existing = await _name_holder(body.org_name)
+        existing = await _orgs().find_one({"org_name_lower": document["org_name_lower"]})
         if existing is None:  # the other one was deleted in between: a real conflict, not a copy
             raise Conflict("This name was just taken and released; try again.") from exc
-        raise DuplicateOrgName(existing) from exc
-    return to_housing_org(document)
+        return to_housing_org(existing), False
+    return to_housing_org(document), True
 
 
 async def list_orgs(limit: int = 20, offset: int = 0) -> Page[HousingOrg]:
     """A page of organisations in the order of their names."""
-    total = await _orgs().count_documents({})
-    documents = await _orgs().find({}).sort(ORGS_ORDER).skip(offset).limit(limit).to_list(None)
-    return Page[HousingOrg](
-        items=[to_housing_org(d) for d in documents], total=total, limit=limit, offset=offset
+    return await page_of(
+        _orgs(), {}, ORGS_ORDER, to_housing_org, HousingOrg, limit=limit, offset=offset
     )
 
 
@@ -216,3 +208,9 @@ async def delete_program(org_id: str, program_id: str) -> None:
     if result.matched_count == 0:
         await get_org(org_id)
         raise NotFound("This organisation has no such program.")
+
+
+# How account deletion forgets a user here (see utils/pure/deletion.py).
+FORGET_USER: dict[str, ForgetUser | None] = {
+    "housing_orgs": None,  # organisations, not people
+}

@@ -14,17 +14,18 @@ import hashlib
 from typing import Any, Protocol
 
 from config.db import db
-from config.settings import active_settings
-from models.images import Image, ImageContent, ImageDocument
-from models.users import Role, User
-from utils import users
-from utils.errors import (
+from config.errors import (
     Forbidden,
     ImageNotFound,
     InvalidToken,
     PayloadTooLarge,
     UnsupportedMediaType,
 )
+from config.settings import active_settings
+from models.images import Image, ImageContent, ImageDocument
+from models.users import Role, User
+from utils import users
+from utils.pure.deletion import ForgetUser
 
 CHUNK_BYTES = 64 * 1024
 CACHE_CONTROL = "public, max-age=31536000, immutable"
@@ -140,3 +141,9 @@ async def delete_image(actor: User, image_id: str) -> None:
 async def delete_by_uploader(user_id: str) -> None:
     """Remove every image a user uploaded (account deletion)."""
     await _images().delete_many({"uploader_id": user_id})
+
+
+# How account deletion forgets a user here (see utils/pure/deletion.py).
+FORGET_USER: dict[str, ForgetUser | None] = {
+    "images": delete_by_uploader,
+}

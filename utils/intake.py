@@ -1,7 +1,6 @@
-"""Intake forms and intake profiles.
+"""Intake profiles: the owner of `intake_profiles` (the forms are utils.intake_forms').
 
-Owns `intake_forms` and `intake_profiles`. Forms are seeded at start-up from the JSON files in
-models/forms/ (idempotently: a form is rewritten only when its file's hash changed). A profile is
+A profile is
 one document per user and form whose id is derived from both, so it is known before the first save
 and two first saves cannot make two profiles. Every save is one conditional update on the profile's
 `version`, which is also its ETag: a save made against an old version fails instead of
@@ -9,31 +8,29 @@ overwriting what another save wrote in between.
 """
 
 import contextlib
-import hashlib
-import json
 import logging
-import re
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 from uuid import NAMESPACE_URL, uuid5
 
-from email_validator import EmailNotValidError, validate_email
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from config.db import db
+from config.errors import (
+    Conflict,
+    InvalidToken,
+    NotFound,
+    PreconditionFailed,
+    UserNotFound,
+)
 from models.cases import CaseStatus
 from models.commons import utcnow
 from models.intake import (
     EDITABLE_STATUSES,
     Answer,
-    FieldGroup,
-    FieldType,
-    Form,
     FormDocument,
-    FormField,
     FormFile,
     Profile,
     ProfileDocument,
@@ -44,40 +41,20 @@ from models.intake import (
     SectionSave,
 )
 from models.users import User
-from utils import cases, users
-from utils.errors import (
-    Conflict,
-    Forbidden,
-    FormNotFound,
-    InvalidToken,
-    NotFound,
-    PreconditionFailed,
-    UserNotFound,
-    ValidationFailed,
+from utils import cases, intake_forms, users
+from utils.pure.deletion import ForgetUser
+from utils.pure.intake_answers import (
+    as_stored,
+    check_responses,
+    usable,
 )
 
 log = logging.getLogger("hosthome.intake")
 
-FORMS_DIR = Path(__file__).resolve().parent.parent / "models" / "forms"
-# Limits for answers whose field sets none, so that no answer is unbounded.
-DEFAULT_MAX_LENGTH = {FieldType.SHORT_TEXT: 1_000, FieldType.LONG_TEXT: 10_000}
-MAX_LIST_ITEMS = 20
-MAX_NAME_LENGTH = 100
-PET_TYPES = ("Dog", "Cat", "Bird", "Fish", "Reptile", "Hamster", "Rabbit", "")
-YES_NO = ("yes", "no")
-CONTACT_METHODS = ("phone", "email")
-_GUEST_KEYS = ("id", "name", "dob", "relationship")
-_PET_KEYS = ("id", "type")
 # A save that loses the race to another re-reads and retries; each round one of them lands, so
 # this many sections (the guest form has 10) saved at the same moment all land.
 SAVE_ATTEMPTS = 20
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T.+)?$")
-_PHONE = re.compile(r"^\+?[0-9()\-. ]{7,40}$")
 _PROFILE_NAMESPACE = uuid5(NAMESPACE_URL, "hosthome:intake-profile")
-
-
-def _forms() -> Any:
-    return db.collection("intake_forms")
 
 
 def _profiles() -> Any:
@@ -87,103 +64,12 @@ def _profiles() -> Any:
 # --- Forms -----------------------------------------------------------------------------------
 
 
-def _all_fields(form: Form | FormDocument) -> list[FormField]:
-    return [field for group in form.field_groups for field in group.fields]
-
-
-def check_form_definition(form: FormFile) -> None:
-    """Refuse a form file the web app could not render or a user could not answer: ValueError
-    saying what is wrong."""
-    fields = _all_fields(form)
-    ids = [field.id for field in fields]
-    if len(set(ids)) != len(ids):
-        raise ValueError(f"form {form.id}: field ids are not unique")
-    if len({group.id for group in form.field_groups}) != len(form.field_groups):
-        raise ValueError(f"form {form.id}: section ids are not unique")
-    by_id = {field.id: field for field in fields}
-    for field in fields:
-        problem = _field_definition_problem(field, by_id)
-        if problem:
-            raise ValueError(f"form {form.id}: field {field.id} {problem}")
-
-
-def _field_definition_problem(field: FormField, by_id: dict[str, FormField]) -> str | None:
-    """What makes one field unrenderable (the app throws) or unanswerable, if anything."""
-    choices = field.properties.choices or []
-    if field.type == FieldType.DROPDOWN and not choices:
-        return "needs choices"
-    # The answer to a dropdown is the label, so labels must tell the choices apart too.
-    for key in ("id", "label"):
-        if len({getattr(c, key) for c in choices}) != len(choices):
-            return f"has duplicate choice {key}s"
-    condition = field.validations.required_if
-    if condition is not None:
-        named = by_id.get(condition.field_id)
-        if named is None or named.type != FieldType.YES_NO:
-            return "depends on no yes_no field"
-        if condition.value not in YES_NO:
-            return f"depends on {condition.value!r}"
-    if field.type == FieldType.CONTACT_METHOD:
-        linked = field.linked_fields
-        if linked is None:
-            return "needs linkedFields"
-        email, phone = by_id.get(linked.email_field_id), by_id.get(linked.phone_field_id)
-        if email is None or email.type != FieldType.EMAIL:
-            return "links no email field"
-        if phone is None or phone.type != FieldType.NUMBER:
-            return "links no phone field"
-    return None
-
-
-def form_files(directory: Path) -> list[Path]:
-    """The form files of a directory, in name order."""
-    return sorted(directory.glob("*.json"))
-
-
-def load_form_file(path: Path) -> tuple[FormFile, str]:
-    """Read and check one form file; returns the form and the hash of the file's content."""
-    content = path.read_bytes()
-    form = FormFile.model_validate(json.loads(content))
-    check_form_definition(form)
-    return form, hashlib.sha256(content).hexdigest()
-
-
-async def seed_forms(directory: Path = FORMS_DIR) -> list[str]:
-    """Store every form file of `directory`; returns the ids of the forms written.
-
-    Idempotent and safe with several workers starting at once: a form is replaced only when its
-    stored hash differs from its file's, in one conditional upsert. Any other stored form of the
-    same role (a former edition under another id) is removed first, and the profiles made on a
-    form's former ids are moved to it last, so a repeated start-up finishes an interrupted one.
-    """
-    written = []
-    loaded = [load_form_file(path) for path in form_files(directory)]
-    seeded = {form.id: form for form, _ in loaded}
-    if seeded:
-        roles = [str(form.role) for form in seeded.values()]
-        # One form per role: a former edition would still answer to the same alias. Removed
-        # before the new one is written, so a read meanwhile finds no form (404), never the old.
-        await _forms().delete_many({"role": {"$in": roles}, "_id": {"$nin": list(seeded)}})
-    for form, content_hash in loaded:
-        document = FormDocument(
-            _id=form.id,
-            title=form.title,
-            field_groups=form.field_groups,
-            role=form.role,
-            aliases=form.aliases,
-            former_ids=form.former_ids,
-            content_hash=content_hash,
-        ).to_document()
-        try:
-            result = await _forms().replace_one(
-                {"_id": form.id, "content_hash": {"$ne": content_hash}}, document, upsert=True
-            )
-        except DuplicateKeyError:
-            continue  # the stored form already has this hash (or another worker just wrote it)
-        if result.modified_count or result.upserted_id is not None:
-            written.append(form.id)
-            log.info("intake form %s (%s) written", form.id, form.role)
-    for form in seeded.values():
+async def seed_forms(directory: Path = intake_forms.FORMS_DIR) -> list[str]:
+    """Seed the forms (utils.intake_forms.seed_forms; returns the ids written), then move the
+    profiles made on each form's former ids to it."""
+    written = await intake_forms.seed_forms(directory)
+    for path in intake_forms.form_files(directory):
+        form, _ = intake_forms.load_form_file(path)
         await _adopt_former_profiles(form)
     return written
 
@@ -203,263 +89,6 @@ async def _adopt_former_profiles(form: FormFile) -> None:
         await _profiles().delete_one({"_id": document["_id"]})
     if old:
         log.info("intake form %s: %d profiles moved from former ids", form.id, len(old))
-
-
-async def _form_document(form_ref: str) -> FormDocument:
-    """The form named by its id or one of its aliases (`1` or `guest`, `2` or `host`)."""
-    # The id first: a former edition still stored during an upgrade may have `1` as an alias.
-    document = await _forms().find_one({"_id": form_ref})
-    if document is None:
-        document = await _forms().find_one({"aliases": form_ref})
-    if document is None:
-        raise FormNotFound()
-    return FormDocument.model_validate(document)
-
-
-def _public_form(document: FormDocument) -> Form:
-    return Form(id=document.id, title=document.title, field_groups=document.field_groups)
-
-
-async def get_form(form_ref: str) -> Form:
-    """A form by id or alias; FormNotFound otherwise."""
-    return _public_form(await _form_document(form_ref))
-
-
-async def get_section(form_ref: str, section_id: str) -> FieldGroup:
-    """One field group (section) of a form; FormNotFound or NotFound otherwise."""
-    form = await _form_document(form_ref)
-    for group in form.field_groups:
-        if group.id == section_id:
-            return group
-    raise NotFound("This form has no such section.")
-
-
-async def _own_form(user: User, form_ref: str) -> FormDocument:
-    """The form, if this user fills it in (guests the guest form, hosts the host form)."""
-    form = await _form_document(form_ref)
-    if user.role != form.role:
-        raise Forbidden(f"Only a {form.role} fills in this form.")
-    return form
-
-
-async def _form_of_role(user: User) -> FormDocument:
-    """The form this user fills in; Forbidden for roles that fill in none."""
-    document = await _forms().find_one({"role": str(user.role)})
-    if document is None:
-        raise Forbidden("Only guests and hosts fill in an intake form.")
-    return FormDocument.model_validate(document)
-
-
-# --- Answers ---------------------------------------------------------------------------------
-
-Problem = tuple[str, str]  # (suffix of the field path, message)
-
-
-def _text(value: Any, limit: int) -> str | None:
-    if not isinstance(value, str):
-        return "Must be a string."
-    if len(value) > limit:
-        return f"At most {limit} characters."
-    return None
-
-
-def _date(value: Any) -> str | None:
-    """An ISO date (`1990-05-16`) or datetime (`1990-05-16T22:00:00.000Z`, the app's)."""
-    if not isinstance(value, str) or len(value) > 40 or not _DATE.match(value):
-        return "Must be an ISO date or date-time, such as 1990-05-16 or 1990-05-16T22:00:00.000Z."
-    try:
-        datetime.fromisoformat(value)
-    except ValueError:
-        return "Not a real date."
-    return None
-
-
-def _email(value: Any) -> str | None:
-    problem = _text(value, 254)
-    if problem:
-        return problem
-    try:
-        validate_email(value, check_deliverability=False)
-    except EmailNotValidError:
-        return "Not a valid e-mail address."
-    return None
-
-
-def _phone(value: Any) -> str | None:
-    problem = _text(value, 40)
-    if problem:
-        return "Must be a phone number as a string, such as (909)555-1234."
-    if not _PHONE.match(value) or sum(c.isdigit() for c in value) < 7:
-        return "Not a valid phone number."
-    return None
-
-
-def _one_of(value: Any, allowed: tuple[str, ...] | list[str]) -> str | None:
-    if not isinstance(value, str) or value not in allowed:
-        return "Must be one of: " + ", ".join(f'"{a}"' for a in allowed) + "."
-    return None
-
-
-def _name(value: Any) -> str | None:
-    if not isinstance(value, str) or not value.strip():
-        return "Required, as a string."
-    return _text(value, MAX_NAME_LENGTH)
-
-
-def _item_id(item: dict[str, Any]) -> list[Problem]:
-    if "id" in item and (problem := _text(item["id"], MAX_NAME_LENGTH)):
-        return [(".id", problem)]
-    return []
-
-
-def _items(value: Any, check: Callable[[dict[str, Any]], list[Problem]]) -> list[Problem]:
-    if not isinstance(value, list):
-        return [("", "Must be a list.")]
-    if len(value) > MAX_LIST_ITEMS:
-        return [("", f"At most {MAX_LIST_ITEMS} entries.")]
-    problems = []
-    for index, item in enumerate(value):
-        if not isinstance(item, dict):
-            problems.append((f"[{index}]", "Must be an object."))
-            continue
-        problems.extend((f"[{index}]{suffix}", message) for suffix, message in check(item))
-    return problems
-
-
-def _additional_guest(item: dict[str, Any]) -> list[Problem]:
-    dob = item.get("dob")
-    checks = (
-        ("name", _name(item.get("name"))),
-        ("dob", None if dob is None else _date(dob)),
-        ("relationship", _name(item.get("relationship"))),
-    )
-    return _item_id(item) + [(f".{key}", problem) for key, problem in checks if problem]
-
-
-def _pet(item: dict[str, Any]) -> list[Problem]:
-    problems = _item_id(item)
-    if problem := _one_of(item.get("type"), PET_TYPES):
-        problems.append((".type", problem))
-    return problems
-
-
-def check_value(field: FormField, value: Any) -> list[Problem]:
-    """Every problem with one non-blank answer to `field`, by the field's type (values in the
-    web app's formats, WEBAPP.md §5)."""
-    kind = field.type
-    if kind in (FieldType.SHORT_TEXT, FieldType.LONG_TEXT):
-        limit = field.validations.max_characters or DEFAULT_MAX_LENGTH[kind]
-        problem = _text(value, limit)
-    elif kind == FieldType.EMAIL:
-        problem = _email(value)
-    elif kind == FieldType.NUMBER:
-        problem = _phone(value)
-    elif kind == FieldType.DATE:
-        problem = _date(value)
-    elif kind == FieldType.YES_NO:
-        problem = _one_of(value, YES_NO)
-    elif kind == FieldType.CONTACT_METHOD:
-        problem = _one_of(value, CONTACT_METHODS)
-    elif kind == FieldType.DROPDOWN:
-        problem = _one_of(value, [choice.label for choice in field.properties.choices or []])
-    elif kind == FieldType.ADDITIONAL_GUESTS:
-        return _items(value, _additional_guest)
-    else:  # FieldType.PETS
-        return _items(value, _pet)
-    return [("", problem)] if problem else []
-
-
-def _normalise(field: FormField, value: Any) -> Any:
-    """The answer as stored: list entries keep only the keys their type knows."""
-    keys = {FieldType.ADDITIONAL_GUESTS: _GUEST_KEYS, FieldType.PETS: _PET_KEYS}.get(field.type)
-    if keys is None or not isinstance(value, list):
-        return value
-    return [{key: item[key] for key in keys if key in item} for item in value]
-
-
-def is_blank(value: Any) -> bool:
-    """Whether an answer says nothing: `null`, `""` (or only spaces) or `[]`, as the web app
-    sends an unanswered field."""
-    return (
-        value is None
-        or (isinstance(value, str | list) and not value)
-        or (isinstance(value, str) and not value.strip())
-    )
-
-
-def _missing(fields: list[FormField], answers: dict[str, Any]) -> list[dict[str, str]]:
-    """One entry per field that submitting needs and that has no answer."""
-    titles = {field.id: field.title for field in fields}
-    details = []
-    for field in fields:
-        if not is_blank(answers.get(field.id)):
-            continue
-        condition = field.validations.required_if
-        if field.validations.required:
-            message = "This field is required."
-        elif condition is not None and answers.get(condition.field_id) == condition.value:
-            message = f"Required because the answer to “{titles[condition.field_id]}” is "
-            message += f"“{condition.value}”."
-        else:
-            continue
-        details.append({"field": f"responses.{field.id}", "message": message})
-    return details
-
-
-def check_responses(form: FormDocument, responses: list[Answer], *, submit: bool) -> dict[str, Any]:
-    """The answers as stored, by field id, or ValidationFailed with one `details` entry per
-    problem.
-
-    Every answer must name a field of the form, once; a blank one (`null`, `""`, `[]`) is kept
-    as sent and means "no answer"; any other must suit its field. With `submit`, required fields
-    and those a `required_if` makes required must be answered too.
-    """
-    fields = _all_fields(form)
-    by_id = {field.id: field for field in fields}
-    details: list[dict[str, str]] = []
-    answers: dict[str, Any] = {}
-    for answer in responses:
-        path = f"responses.{answer.field_id}"
-        field = by_id.get(answer.field_id)
-        if field is None:
-            details.append({"field": path, "message": "This form has no such field."})
-        elif answer.field_id in answers:
-            details.append({"field": path, "message": "This field is answered twice."})
-        elif is_blank(answer.value):
-            answers[answer.field_id] = answer.value
-        elif problems := check_value(field, answer.value):
-            details.extend({"field": path + suffix, "message": msg} for suffix, msg in problems)
-            answers[answer.field_id] = answer.value  # answered, if badly: not also "missing"
-        else:
-            answers[answer.field_id] = _normalise(field, answer.value)
-    if submit:
-        details.extend(_missing(fields, answers))
-    if details:
-        raise ValidationFailed("Some answers are not valid.", details=details)
-    return answers
-
-
-def usable(form: FormDocument, stored: list[dict[str, Any]]) -> dict[str, Any]:
-    """The stored answers that fit the form as it is now, by field id, in the form's order.
-
-    A profile saved before the form changed may hold answers to fields it no longer has, or
-    values of an older shape: they are left out here (so never read back, never counted for
-    submission) and dropped from the profile by its next save.
-    """
-    by_id = {field.id: field for field in _all_fields(form)}
-    found = {}
-    for answer in stored:
-        field = by_id.get(answer.get("field_id", ""))
-        value = answer.get("value")
-        if field is not None and (is_blank(value) or not check_value(field, value)):
-            found[field.id] = value
-    return {field_id: found[field_id] for field_id in by_id if field_id in found}
-
-
-def _as_stored(form: FormDocument, answers: dict[str, Any]) -> list[dict[str, Any]]:
-    """Answers as stored: in the form's order, so a profile reads the same however it was saved."""
-    order = [field.id for field in _all_fields(form)]
-    return [{"field_id": f, "value": answers[f]} for f in order if f in answers]
 
 
 # --- Profiles --------------------------------------------------------------------------------
@@ -508,7 +137,7 @@ def to_profile(document: ProfileDocument, form: FormDocument) -> Profile:
 
 async def get_own_profile(user: User, form_ref: str) -> tuple[Profile, str]:
     """The caller's profile for their form (an empty `new` one if never saved) and its ETag."""
-    form = await _own_form(user, form_ref)
+    form = await intake_forms.own_form(user, form_ref)
     document = await _stored(user.id, form.id) or _unsaved(user.id, form.id)
     return to_profile(document, form), etag(document)
 
@@ -522,7 +151,7 @@ async def get_own_responses(user: User, form_ref: str) -> Responses:
 
 async def get_user_profile(form_ref: str, user_id: str) -> tuple[Profile, str]:
     """Any user's profile for a form, for staff; NotFound if the form is not theirs to fill."""
-    form = await _form_document(form_ref)
+    form = await intake_forms.form_document(form_ref)
     user = await users.get_user(user_id)
     document = await _stored(user.id, form.id)
     if document is None:
@@ -584,7 +213,7 @@ async def _save(
             raise PreconditionFailed()
         now = utcnow()
         changes: dict[str, Any] = {
-            "responses": _as_stored(form, answers_after(seen)),
+            "responses": as_stored(form, answers_after(seen)),
             "updated_at": now,
         }
         if submit:
@@ -627,7 +256,7 @@ async def save_profile(
     when `if_match` is not the current ETag, also when another save lands between our read and
     our write. Without `if_match` the last save wins, but never over a submitted profile.
     """
-    form = await _own_form(user, form_ref)
+    form = await intake_forms.own_form(user, form_ref)
     check = _checked_once(form, body.responses, submit=body.submit)
     return await _save(user, form, lambda _: check(), submit=body.submit, if_match=if_match)
 
@@ -640,7 +269,7 @@ async def save_section(user: User, body: SectionSave) -> tuple[Profile, str]:
     sections saved at the same moment all land: the merge is redone on what is stored whenever
     another save got in first. Conflict when the profile is read-only.
     """
-    form = await _form_of_role(user)
+    form = await intake_forms.form_of_role(user)
     check = _checked_once(form, body.responses, submit=False)
     return await _save(
         user,
@@ -659,7 +288,7 @@ async def review_profile(
     UserNotFound for an unknown user; Conflict unless the profile is submitted (one atomic
     update, so two reviewers cannot both decide).
     """
-    form = await _form_document(form_ref)
+    form = await intake_forms.form_document(form_ref)
     user = await users.get_user(user_id)
     now = utcnow()
     saved = await _profiles().find_one_and_update(
@@ -676,9 +305,8 @@ async def review_profile(
     )
     if saved is None:
         raise Conflict("Only a submitted profile can be reviewed.")
-    reviewer_name = " ".join(n for n in (reviewer.first_name, reviewer.last_name) if n)
     await cases.record_review(
-        user.id, user.role, CaseStatus(review.decision), review.note, reviewer_name
+        user.id, user.role, CaseStatus(review.decision), review.note, users.display_name(reviewer)
     )
     if not await users.is_live(user.id):  # deleted meanwhile: the case must not come back
         await delete_profiles_of(user.id)
@@ -689,9 +317,11 @@ async def review_profile(
 
 
 async def profile_statuses(people: list[User]) -> dict[str, ProfileStatus]:
-    """The status of each user's profile for the form of their role (`new` when never saved)."""
-    forms = await _forms().find({}, {"role": 1}).to_list(None)
-    form_of_role = {document["role"]: document["_id"] for document in forms}
+    """The status of each user's profile for the form of their role (`new` when never saved).
+
+    One round trip: the form of each role is cached (forms change only when seeded).
+    """
+    form_of_role = await intake_forms.form_ids_by_role()
     wanted = {
         profile_id(person.id, form_of_role[person.role]): person.id
         for person in people
@@ -707,3 +337,9 @@ async def profile_statuses(people: list[User]) -> dict[str, ProfileStatus]:
 async def delete_profiles_of(user_id: str) -> None:
     """Remove every intake profile of a user (account deleted)."""
     await _profiles().delete_many({"user_id": user_id})
+
+
+# How account deletion forgets a user here (see utils/pure/deletion.py).
+FORGET_USER: dict[str, ForgetUser | None] = {
+    "intake_profiles": delete_profiles_of,
+}

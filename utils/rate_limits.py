@@ -15,9 +15,10 @@ from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from config.db import db
+from config.errors import too_many_requests
 from config.settings import active_settings
 from models.commons import utcnow
-from utils.errors import too_many_requests
+from utils.pure.deletion import ForgetUser
 
 WINDOW_SECONDS = 60
 DAY_SECONDS = 24 * 3600
@@ -88,3 +89,10 @@ async def check_code_guess(user_id: str) -> None:
     tries: this bounds the guesses per account over a day, across all its codes.
     """
     await _hit(f"code-guess:{user_id}", active_settings().CODE_GUESSES_PER_DAY, DAY_SECONDS)
+
+
+# How account deletion forgets a user here (see utils/pure/deletion.py).
+FORGET_USER: dict[str, ForgetUser | None] = {
+    # Counters keyed by address, e-mail or user id expire by themselves (`expires_ttl`).
+    "rate_limits": None,
+}

@@ -13,12 +13,14 @@ from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from config.db import db
+from config.errors import EmailAlreadyRegistered, InvalidToken, SessionRevoked, UserNotFound
 from config.settings import active_settings
 from models.commons import Page, new_id, utcnow
 from models.users import Role, User, UserDocument, UserStatus
-from utils import tokens
-from utils.errors import EmailAlreadyRegistered, InvalidToken, SessionRevoked, UserNotFound
-from utils.search import words_condition
+from utils.pages import page_of
+from utils.pure import tokens
+from utils.pure.deletion import ForgetUser
+from utils.pure.search import words_condition
 
 # What never leaves this module in a User: hashes, sessions and internal fields.
 PUBLIC_PROJECTION = {"password_hash": 0, "sessions": 0, "saved_event_ids": 0, "email_lower": 0}
@@ -324,17 +326,15 @@ async def list_users(
 ) -> Page[User]:
     """A page of users, newest first, filtered by role and words in the name or e-mail."""
     query = list_users_query(role, q)
-    total = await _users().count_documents(query)
-    documents = (
-        await _users()
-        .find(query, PUBLIC_PROJECTION)
-        .sort(USERS_ORDER)
-        .skip(offset)
-        .limit(limit)
-        .to_list(None)
-    )
-    return Page[User](
-        items=[to_user(d) for d in documents], total=total, limit=limit, offset=offset
+    return await page_of(
+        _users(),
+        query,
+        USERS_ORDER,
+        to_user,
+        User,
+        limit=limit,
+        offset=offset,
+        projection=PUBLIC_PROJECTION,
     )
 
 
@@ -389,6 +389,44 @@ def with_roles_query(roles: list[Role]) -> dict[str, Any]:
     return {"role": {"$in": [str(r) for r in roles]}, **LIVE}
 
 
+_PRIVATE_FIELDS = frozenset(key for key, shown in PUBLIC_PROJECTION.items() if not shown)
+
+
+def _public(document: dict[str, Any]) -> dict[str, Any]:
+    """PUBLIC_PROJECTION applied here: the embedded store cannot run an exclusion `$project`
+    inside a pipeline."""
+    return {key: value for key, value in document.items() if key not in _PRIVATE_FIELDS}
+
+
+async def people_and_page(
+    user_ids: list[str], role: Role, *, limit: int, offset: int
+) -> tuple[dict[str, User], Page[User]]:
+    """The users with these ids that exist, by id, and a page of the users of `role` (newest
+    first, as `list_users` pages them), in one round trip: one filter, then a `$facet`."""
+    by_role = list_users_query(role, None)
+    wanted = {"$or": [{"_id": {"$in": user_ids}, **LIVE}, by_role]}
+    facets: dict[str, Any] = {
+        "people": [{"$match": {"_id": {"$in": user_ids}, **LIVE}}],
+        "total": [{"$match": by_role}, {"$count": "n"}],
+    }
+    if limit > 0:  # $limit must be positive; a page with no room still reports the total
+        facets["page"] = [
+            {"$match": by_role},
+            {"$sort": dict(USERS_ORDER)},
+            {"$skip": offset},
+            {"$limit": limit},
+        ]
+    pipeline = [{"$match": wanted}, {"$facet": facets}]
+    # One document always on a server; the embedded store gives none when nothing matched.
+    result: dict[str, Any] = next(
+        iter(await _users().aggregate(pipeline).to_list(None)), {"people": [], "total": []}
+    )
+    people = {d["_id"]: to_user(_public(d)) for d in result["people"]}
+    total = result["total"][0]["n"] if result["total"] else 0
+    items = [to_user(_public(d)) for d in result.get("page", [])]
+    return people, Page[User](items=items, total=total, limit=max(limit, 1), offset=offset)
+
+
 async def count_with_roles(roles: list[Role]) -> int:
     """How many users have one of these roles."""
     return int(await _users().count_documents(with_roles_query(roles)))
@@ -403,3 +441,8 @@ async def roles_with_roles(roles: list[Role]) -> dict[str, Role]:
 def display_name(user: User) -> str:
     """A user's name as people read it: first, middle and last names that are set."""
     return " ".join(n for n in (user.first_name, user.middle_name, user.last_name) if n)
+
+
+# How account deletion forgets a user here (see utils/pure/deletion.py): the user document itself,
+# removed last, after utils/flows/accounts.py has marked it `deleting` and cleaned the rest.
+FORGET_USER: dict[str, ForgetUser | None] = {"users": delete_user}

@@ -2,10 +2,11 @@
 
 import logging
 
+from config.errors import EmailAlreadyRegistered
 from config.settings import Settings
 from models.users import Role, UserStatus
-from utils import cases, passwords, users
-from utils.errors import EmailAlreadyRegistered
+from utils import cases, users
+from utils.pure import passwords
 
 log = logging.getLogger("hosthome.demo")
 

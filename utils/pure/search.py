@@ -3,7 +3,7 @@
 import re
 from typing import Any
 
-from utils.errors import ValidationFailed
+from config.errors import ValidationFailed
 
 # More words than this add cost, not precision.
 MAX_QUERY_WORDS = 8

@@ -3,7 +3,7 @@
 import asyncio
 
 from config.db import db
-from utils.errors import DatabaseUnavailable
+from config.errors import DatabaseUnavailable
 
 # Answer a health check before a load balancer's usual 5-second timeout runs out.
 HEALTH_TIMEOUT_SECONDS = 4.5

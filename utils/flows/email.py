@@ -19,10 +19,11 @@ from collections.abc import Awaitable, Callable
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
+from urllib.parse import urlencode
 
 import aiosmtplib
 
-from config.links import api_link
+from config.context import request_origin_var
 from config.settings import Settings, active_settings
 from models.commons import new_id
 
@@ -35,6 +36,24 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
 
 # Jobs started by run_in_background and not finished yet, with what each is for (for the log).
 _pending: dict["asyncio.Task[None]", str] = {}
+
+
+def _with_query(url: str, query: dict[str, str]) -> str:
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def api_link(path: str, **query: str) -> str | None:
+    """An absolute URL of an API route for an e-mail; None when no base is known.
+
+    The base is FRONTEND_URL. Only on the embedded store (a developer's machine, bound to the
+    loopback address) may it fall back to the origin of the request being served: elsewhere the
+    `Host` header is the client's to choose, and would let anyone send our users links to their
+    own site (with a code in them). Without FRONTEND_URL on a real database, mail carries the
+    code but no link (a start-up warning says so)."""
+    settings = active_settings()
+    fallback = request_origin_var.get() if settings.embedded else ""
+    base = (settings.FRONTEND_URL or fallback or "").rstrip("/")
+    return _with_query(base + path, query) if base else None
 
 
 def header_safe(value: str) -> str:

@@ -7,8 +7,8 @@ import anyio
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
+from config.errors import WeakPassword
 from models.users import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
-from utils.errors import WeakPassword
 
 # OWASP's Argon2id baseline (19 MiB, 2 passes, 1 lane): slow for an attacker, light enough that a
 # burst of sign-ins does not exhaust memory on a small dyno.

@@ -13,9 +13,9 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from config import errors
 from config.context import request_id_var, request_origin_var
-from config.errors import error_body, wants_items
-from utils import errors
+from routes.http.error_responses import error_body, wants_items
 
 access_log = logging.getLogger("hosthome.access")
 error_log = logging.getLogger("hosthome.errors")

@@ -1,6 +1,6 @@
 """Create (or promote) the first admin on a real database.
 
-    MONGO_DB_URI=... JWT_SECRET_KEY=... python -m utils.create_admin you@yourorg.org First Last
+    MONGO_DB_URI=... JWT_SECRET_KEY=... python -m scripts.create_admin you@yourorg.org First Last
 
 The password is read from ADMIN_PASSWORD or asked for interactively; it must meet the policy.
 """
@@ -12,10 +12,11 @@ import os
 import sys
 
 from config.db import db
+from config.errors import EmailAlreadyRegistered, WeakPassword
 from config.settings import activated, get_settings
 from models.users import Role, UserStatus
-from utils import passwords, users
-from utils.errors import EmailAlreadyRegistered, WeakPassword
+from utils import users
+from utils.pure import passwords
 
 
 async def create_admin(email: str, first_name: str, last_name: str | None, password: str) -> str:

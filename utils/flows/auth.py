@@ -8,12 +8,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from config.settings import active_settings
-from models.auth import Invite, NewPasswordChallenge, SignUp
-from models.commons import new_id
-from models.users import Role, User, UserStatus
-from utils import cases, codes, email, passwords, rate_limits, tokens, users
-from utils.errors import (
+from config.errors import (
     EmailNotConfirmed,
     Forbidden,
     InvalidCode,
@@ -22,6 +17,13 @@ from utils.errors import (
     InvitePending,
     TokenExpired,
 )
+from config.settings import active_settings
+from models.auth import Invite, NewPasswordChallenge, SignUp
+from models.commons import new_id
+from models.users import Role, User, UserStatus
+from utils import cases, codes, rate_limits, users
+from utils.flows import email
+from utils.pure import passwords, tokens
 
 log = logging.getLogger("hosthome.auth")
 NEW_PASSWORD_SESSION_LIFETIME = timedelta(hours=1)

@@ -8,43 +8,17 @@ statuses from utils.intake.
 import logging
 from typing import Any
 
+from config.errors import UserNotFound, ValidationFailed
 from models.cases import CaseStatus, CaseUpdate, Dashboard, DashboardItem, DashboardUserType
 from models.intake import ProfileStatus
 from models.users import Role, User
 from utils import cases, intake, users
-from utils.errors import UserNotFound, ValidationFailed
+from utils.pure.roles import is_staff
 
 log = logging.getLogger("hosthome.dashboard")
 
-STAFF_ROLES = (Role.COORDINATOR, Role.ADMIN)
 # The web app reads every row at once and pages itself; a request without `limit` gets this many.
 MAX_DASHBOARD_ROWS = 1000
-
-
-async def reconcile_cases() -> None:
-    """Make the cases match the users: a case for every guest and host, none on the dashboard
-    for anyone else. Cheap when they already match (two counts); otherwise one pass.
-
-    Every guest and host gets a case when they sign up or are invited, so a mismatch means an
-    interrupted write (or data older than that rule); it is repaired, not shown as a crash.
-    """
-    case_roles = list(cases.CASE_ROLES)
-    if await cases.count_open_cases() == await users.count_with_roles(case_roles):
-        return
-    people = await users.roles_with_roles(case_roles)
-    open_ids = await cases.open_case_ids()
-    for user_id in people.keys() - open_ids:
-        await cases.open_case(user_id, people[user_id])
-    strays = list(open_ids - people.keys())
-    still_there = await users.get_users(strays)
-    for user_id in strays:
-        if user_id in still_there:  # now of another role: the case leaves the dashboard
-            await cases.open_case(user_id, still_there[user_id].role)
-        else:  # the user is gone
-            await cases.delete_case(user_id)
-    log.warning(
-        "cases reconciled: %d opened, %d closed", len(people.keys() - open_ids), len(strays)
-    )
 
 
 def _item(
@@ -68,12 +42,21 @@ def _item(
     )
 
 
-async def _items(documents: list[dict[str, Any]]) -> list[DashboardItem]:
-    """Dashboard items for these cases, in their order; a case whose user is gone is left out."""
+def _people_ids(documents: list[dict[str, Any]]) -> list[str]:
+    """Everyone these cases name: their users and their coordinators."""
     ids = {d["_id"] for d in documents} | {
         d["coordinator_id"] for d in documents if d.get("coordinator_id")
     }
-    people = await users.get_users(list(ids))
+    return sorted(ids)
+
+
+async def _items(
+    documents: list[dict[str, Any]], people: dict[str, User] | None = None
+) -> list[DashboardItem]:
+    """Dashboard items for these cases, in their order; a case whose user is gone is left out.
+    `people` when the caller already read them (by `_people_ids`)."""
+    if people is None:
+        people = await users.get_users(_people_ids(documents))
     present = [people[d["_id"]] for d in documents if d["_id"] in people]
     statuses = await intake.profile_statuses(present)
     return [_item(d, people[d["_id"]], people, statuses) for d in documents if d["_id"] in people]
@@ -108,16 +91,17 @@ async def list_dashboard(
     newest first; `limit` rows from `offset` (without `limit`, up to MAX_DASHBOARD_ROWS).
 
     `mine` keeps the cases assigned to the caller. Coordinators have no case, so `caseStatus` and
-    `mine` leave them out.
+    `mine` leave them out. A read and nothing else, in at most three round trips: the page of
+    cases, then the people it names with the page of coordinators, then the profile statuses.
+    Cases are made when users are (and repaired at start-up, utils.flows.startup).
     """
     limit = min(limit or MAX_DASHBOARD_ROWS, MAX_DASHBOARD_ROWS)
     case_types = [r for r in cases.CASE_ROLES if user_type in (None, str(r).upper())]
     with_coordinators = user_type in (None, DashboardUserType.COORDINATOR)
     with_coordinators = with_coordinators and case_status is None and not mine
-    items: list[DashboardItem] = []
+    documents: list[dict[str, Any]] = []
     total = 0
     if case_types:
-        await reconcile_cases()
         documents, total = await cases.list_cases(
             user_types=case_types,
             case_status=case_status,
@@ -125,19 +109,19 @@ async def list_dashboard(
             limit=limit,
             offset=offset,
         )
-        items = await _items(documents)
-    if with_coordinators:
-        # Coordinators come after every case: their page starts where the cases ran out.
-        room = limit - len(items)
-        if room > 0:
-            page = await users.list_users(
-                role=Role.COORDINATOR, limit=room, offset=max(0, offset - total)
-            )
-            items += [_coordinator_item(person) for person in page.items]
-            total += page.total
-        else:
-            total += await users.count_with_roles([Role.COORDINATOR])
-    return Dashboard(dashboard_items=items, total=total)
+    if not with_coordinators:
+        return Dashboard(dashboard_items=await _items(documents), total=total)
+    # Coordinators come after every case: their page starts where the cases ran out. Read with
+    # the people the cases name, in one round trip.
+    people, page = await users.people_and_page(
+        _people_ids(documents),
+        Role.COORDINATOR,
+        limit=limit - len(documents),
+        offset=max(0, offset - total),
+    )
+    items = await _items(documents, people)
+    items += [_coordinator_item(person) for person in page.items]
+    return Dashboard(dashboard_items=items, total=total + page.total)
 
 
 async def _case_user(user_id: str) -> User:
@@ -162,7 +146,7 @@ async def update_case(user_id: str, body: CaseUpdate) -> DashboardItem:
     coordinator_id = changes.get("coordinator_id")
     if coordinator_id is not None:
         found = (await users.get_users([coordinator_id])).get(coordinator_id)
-        if found is None or found.role not in STAFF_ROLES:
+        if found is None or not is_staff(found):
             raise ValidationFailed(
                 "Cases are assigned to coordinators and admins.",
                 details=[{"field": "body.coordinatorId", "message": "Not a coordinator or admin."}],

@@ -4,7 +4,7 @@ uvicorn has no deadline for reading a request's headers: a client sending a head
 seconds holds a connection (and a slot of the worker) forever. `DeadlineH11Protocol` answers 408
 and closes the connection when the headers of a request have not all arrived within
 HEADER_TIMEOUT_SECONDS of the connection opening or the previous response ending. The body's
-deadline is the app's (config/middleware.py), where a 408 in the error shape is still possible.
+deadline is the app's (routes/http/middleware.py), where a 408 in the error shape is still possible.
 
 `Worker` is the gunicorn worker class (config/gunicorn_conf.py): uvicorn's worker with that
 protocol, and without uvicorn's own X-Forwarded-For handling, which takes the leftmost entry (the

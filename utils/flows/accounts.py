@@ -3,11 +3,39 @@
 import logging
 from typing import Any
 
+from config.errors import Forbidden, UserNotFound, ValidationFailed
 from models.users import Role, User
-from utils import cases, codes, events, feedback, images, intake, users
-from utils.errors import Forbidden, UserNotFound, ValidationFailed
+from utils import (
+    cases,
+    codes,
+    events,
+    feedback,
+    housing_orgs,
+    images,
+    intake,
+    intake_forms,
+    rate_limits,
+    users,
+)
+from utils.pure.roles import is_staff
 
 log = logging.getLogger("hosthome.accounts")
+
+# The collection owners account deletion walks, in this order, after marking the user: each says
+# in FORGET_USER how it forgets a user. users comes last: its entry removes the user document.
+# A new collection's owner gets a FORGET_USER and a place here (tests/test_deletion_registry.py).
+DELETION_ORDER: tuple[Any, ...] = (
+    codes,
+    events,
+    feedback,
+    images,
+    intake,
+    intake_forms,
+    cases,
+    housing_orgs,
+    rate_limits,
+    users,
+)
 
 
 async def delete_account(actor: User, user_id: str) -> None:
@@ -19,22 +47,18 @@ async def delete_account(actor: User, user_id: str) -> None:
        hidden from every read (no dashboard repair reopens their case) and every write that adds
        a reference to them (RSVP, event, feedback, image, profile, case, code) sees the mark
        after its own write and undoes itself;
-    2. each collection is cleaned (each step idempotent);
-    3. the user document goes last.
+    2. each collection is cleaned (each step idempotent), walking DELETION_ORDER;
+    3. the user document goes last (users is last in DELETION_ORDER).
     An interrupted deletion leaves the marked user in place, and repeating it finishes the job.
     Notifications (attendees of cancelled events) are sent in the background and cannot fail it.
     """
     if actor.role != Role.ADMIN and actor.id != user_id:
         raise Forbidden("Only an admin or the user themself can delete an account.")
     await users.mark_deleting(user_id)  # UserNotFound before anything is touched
-    await codes.discard_codes(user_id)
-    await events.forget_user(user_id)  # their future events cancelled, their RSVPs withdrawn
-    await feedback.delete_by_author(user_id)
-    await images.delete_by_uploader(user_id)
-    await intake.delete_profiles_of(user_id)
-    await cases.delete_case(user_id)
-    await cases.unassign_coordinator(user_id)
-    await users.delete_user(user_id)
+    for owner in DELETION_ORDER:
+        for forget in owner.FORGET_USER.values():
+            if forget is not None:
+                await forget(user_id)
     log.info("user %s deleted by %s", user_id, actor.id)
 
 
@@ -51,7 +75,7 @@ async def set_role(actor: User, user_id: str, role: Role) -> User:
 
 async def view_user(viewer: User, user_id: str) -> User:
     """A user, for staff or the user themself; others get UserNotFound (no existence leak)."""
-    if viewer.id != user_id and viewer.role not in (Role.COORDINATOR, Role.ADMIN):
+    if viewer.id != user_id and not is_staff(viewer):
         raise UserNotFound()
     return await users.get_user(user_id)
 

@@ -12,9 +12,9 @@ from datetime import timedelta
 
 import jwt
 
+from config.errors import InvalidToken, TokenExpired
 from config.settings import Settings
 from models.commons import utcnow
-from utils.errors import InvalidToken, TokenExpired
 
 ALGORITHM = "HS256"
 ACCESS = "access"

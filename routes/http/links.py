@@ -1,8 +1,7 @@
-"""Links into the web app (redirects) and to the API (e-mailed links).
+"""Links into the web app: the redirects a browser gets (e-mailed links: utils.flows.email).
 
 The web app's pages live on `FRONTEND_URL` when it is set; otherwise on the origin the browser
-is already on (app and API served from one origin), so a redirect can stay relative. E-mails need
-absolute links: `FRONTEND_URL`, else the origin of the request that causes the e-mail. Every query
+is already on (app and API served from one origin), so a redirect can stay relative. Every query
 value is URL-encoded.
 """
 
@@ -12,7 +11,6 @@ from starlette.datastructures import Headers
 from starlette.responses import RedirectResponse
 from starlette.types import Scope
 
-from config.context import request_origin_var
 from config.settings import active_settings
 
 
@@ -24,20 +22,6 @@ def app_page(path: str, **query: str) -> str:
     """The URL of a page of the web app, e.g. `/create-password?userId=...`."""
     base = (active_settings().FRONTEND_URL or "").rstrip("/")
     return _with_query(base + path, query)
-
-
-def api_link(path: str, **query: str) -> str | None:
-    """An absolute URL of an API route for an e-mail; None when no base is known.
-
-    The base is FRONTEND_URL. Only on the embedded store (a developer's machine, bound to the
-    loopback address) may it fall back to the origin of the request being served: elsewhere the
-    `Host` header is the client's to choose, and would let anyone send our users links to their
-    own site (with a code in them). Without FRONTEND_URL on a real database, mail carries the
-    code but no link (a start-up warning says so)."""
-    settings = active_settings()
-    fallback = request_origin_var.get() if settings.embedded else ""
-    base = (settings.FRONTEND_URL or fallback or "").rstrip("/")
-    return _with_query(base + path, query) if base else None
 
 
 def accepts_html(scope: Scope) -> bool:

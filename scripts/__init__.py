@@ -1,0 +1,1 @@
+"""Commands run by hand: `python -m scripts.<name>`."""

@@ -1,0 +1,1 @@
+"""Pure helpers: no I/O and no database; the same input gives the same answer."""
