@@ -55,8 +55,8 @@ _bearer = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
 
 def is_public(request: Request) -> bool:
     """Whether the matched route is on the public list."""
-    route = request.scope.get("route")
-    path = getattr(route, "path_format", request.url.path)
+    # The scope's path, not request.url.path: building a URL costs microseconds on every request.
+    path = getattr(request.scope.get("route"), "path_format", None) or request.scope["path"]
     return (request.method, path) in PUBLIC_ROUTES
 
 
@@ -110,12 +110,12 @@ def require_roles(*roles: Role) -> Callable[[User], Awaitable[User]]:
     return check
 
 
-def session_id(request: Request) -> str:
+async def session_id(request: Request) -> str:
     """The id of the caller's session (for sign-out and password changes)."""
     return str(request.state.session_id)
 
 
-def client_address(request: Request) -> str | None:
+async def client_address(request: Request) -> str | None:
     """The caller's address, for rate limits: behind trusted proxies, the X-Forwarded-For entry
     the proxy appended (config.middleware.ForwardedClientMiddleware), never one the client wrote."""
     return request.client.host if request.client else None
@@ -132,15 +132,23 @@ ClientAddress = Annotated[str | None, Depends(client_address)]
 
 
 class Pagination:
-    """`limit` (1–100, default 20) and `offset` (≥ 0) query parameters."""
+    """`limit` and `offset`, as the `pagination` dependency read them."""
 
-    def __init__(
-        self,
-        limit: Annotated[int, Query(ge=1, le=100, description="Items per page.")] = 20,
-        offset: Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip.")] = 0,
-    ) -> None:
+    def __init__(self, limit: int = 20, offset: int = 0) -> None:
         self.limit = limit
         self.offset = offset
 
 
-Paging = Annotated[Pagination, Depends()]
+async def pagination(
+    limit: Annotated[int, Query(ge=1, le=100, description="Items per page.")] = 20,
+    offset: Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip.")] = 0,
+) -> Pagination:
+    """`limit` (1–100, default 20) and `offset` (≥ 0) query parameters.
+
+    An async function, not the class itself: FastAPI runs a plain callable in a worker thread,
+    which cost every paginated request a thread hand-off.
+    """
+    return Pagination(limit, offset)
+
+
+Paging = Annotated[Pagination, Depends(pagination)]
