@@ -195,6 +195,11 @@ class Database:
         self.geo_operators = False
         self.name = ""
         self.guard = _Guard(embedded=True, timeout_seconds=5.0)
+        # Collection handles of `_handles_of` (the database they belong to): a fresh handle costs
+        # microseconds on every database operation (mongomock copies its collection object).
+        self._handles: dict[str, GuardedCollection] = {}
+        self._handles_of: Any = None
+        self._handles_guard: _Guard | None = None
 
     def connect(self, settings: Settings, database_name: str | None = None) -> None:
         """Create the client (lazily connecting; no I/O happens here)."""
@@ -218,7 +223,13 @@ class Database:
         """The named collection, ready for async operations."""
         if self.database is None:
             raise RuntimeError("the database is not connected; is the app's lifespan running?")
-        return GuardedCollection(self.database[name], self.guard)
+        if self._handles_of is not self.database or self._handles_guard is not self.guard:
+            self._handles, self._handles_of, self._handles_guard = {}, self.database, self.guard
+        handle = self._handles.get(name)
+        if handle is None:
+            raw = self.database[name]
+            handle = self._handles[name] = GuardedCollection(raw, self.guard)
+        return handle
 
     async def ping(self) -> None:
         """One round trip to the server; raises a PyMongoError when it cannot be reached."""

@@ -3,10 +3,14 @@ the embedded store's shortcuts give exactly the answers mongomock itself gives."
 
 import inspect
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
+
+from config.db import Database
+from tests.conftest import make_settings
 
 
 def _dependency_calls(dependant: Any) -> Iterator[Any]:
@@ -41,3 +45,12 @@ def test_every_dependency_of_every_route_is_async_so_no_request_waits_for_a_work
         if not _is_async(call)
     }
     assert not sync - THREAD_ALLOWED, sorted(sync - THREAD_ALLOWED)
+
+
+async def test_collection_handles_follow_the_connected_database(tmp_path: Path) -> None:
+    database = Database()
+    with database.connected(make_settings(tmp_path, MONGO_DB_URI=None), "first"):
+        await database.collection("things").insert_one({"_id": "a"})
+        with database.connected(make_settings(tmp_path, MONGO_DB_URI=None), "second"):
+            assert await database.collection("things").find_one({"_id": "a"}) is None
+        assert await database.collection("things").find_one({"_id": "a"}) == {"_id": "a"}
