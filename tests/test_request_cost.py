@@ -1,13 +1,19 @@
 """What keeps a request cheap, stated as behaviour (issue 13): no worker thread per request, and
 the embedded store's shortcuts give exactly the answers mongomock itself gives."""
 
+import copy
 import inspect
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+from bson import ObjectId
 from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
+from mongomock.store import CollectionStore
+from mongomock_motor import AsyncMongoMockClient
 
 from config.db import Database
 from tests.conftest import make_settings
@@ -45,6 +51,114 @@ def test_every_dependency_of_every_route_is_async_so_no_request_waits_for_a_work
         if not _is_async(call)
     }
     assert not sync - THREAD_ALLOWED, sorted(sync - THREAD_ALLOWED)
+
+
+@pytest.fixture
+async def stores(tmp_path: Path) -> AsyncIterator[tuple[Any, Any]]:
+    """The app's embedded collection (with its `_id` shortcut) and a plain mongomock collection,
+    holding the same documents."""
+    settings = make_settings(tmp_path, MONGO_DB_URI=None)
+    plain = AsyncMongoMockClient(tz_aware=True)["plain"]["things"]
+    database = Database()
+    with database.connected(settings, "shortcut"):
+        ours = database.collection("things")
+        for document in DOCUMENTS:
+            await ours.insert_one(copy.deepcopy(document))
+            await plain.insert_one(copy.deepcopy(document))
+        yield ours, plain
+
+
+NOW = datetime.now(UTC)
+OID = ObjectId()
+DOCUMENTS: list[dict[str, Any]] = [
+    {
+        "_id": "a",
+        "n": 1,
+        "tags": ["x", "y"],
+        "nested": {"k": 1, "j": [1, 2]},
+        "sessions": {"s1": {"expires_at": NOW + timedelta(days=1)}},
+        "at": NOW,
+    },
+    {"_id": "b", "n": 2, "tags": ["y"], "sessions": {}},
+    {"_id": OID, "n": 3},
+    {"_id": 5, "n": 5},
+    {"_id": "5", "n": 6},
+]
+FILTERS: list[dict[str, Any]] = [
+    {"_id": "a"},
+    {"_id": "a", "n": 1},
+    {"_id": "a", "n": 2},
+    {"_id": "missing"},
+    {"_id": "a", "sessions.s1.expires_at": {"$gt": NOW}},
+    {"_id": "a", "sessions.s2.expires_at": {"$gt": NOW}},
+    {"_id": "b", "sessions.s1.expires_at": {"$gt": NOW}},
+    {"_id": OID},
+    {"_id": str(OID)},
+    {"_id": 5},
+    {"_id": "5"},
+    {"_id": {"$in": ["a", "b"]}},
+    {"_id": "a", "$or": [{"n": 3}, {"tags": "x"}]},
+    {"_id": "a", "tags": "y"},
+    {"n": {"$gte": 2}},
+]
+PROJECTIONS: list[dict[str, Any] | None] = [
+    None,
+    {"_id": 1},
+    {"n": 1},
+    {"_id": 0, "n": 1, "at": 1},
+    {"nested.k": 1},
+    {"tags": {"$slice": 1}},
+    {"sessions": 0, "nested": 0},
+]
+
+
+async def test_embedded_lookups_by_id_answer_exactly_what_mongomock_scanning_answers(
+    stores: tuple[Any, Any],
+) -> None:
+    ours, plain = stores
+    for spec in FILTERS:
+        for projection in PROJECTIONS:
+            expected = await plain.find_one(spec, projection)
+            assert await ours.find_one(spec, projection) == expected, (spec, projection)
+            expected_list = await plain.find(spec, projection).sort("n", -1).to_list(None)
+            assert await ours.find(spec, projection).sort("n", -1).to_list(None) == expected_list
+        assert await ours.count_documents(spec) == await plain.count_documents(spec), spec
+
+
+async def test_embedded_writes_by_id_change_exactly_what_mongomock_scanning_changes(
+    stores: tuple[Any, Any],
+) -> None:
+    ours, plain = stores
+    for spec in FILTERS:
+        change = {"$inc": {"n": 10}, "$set": {"seen": True}}
+        ours_result = await ours.update_one(spec, change)
+        plain_result = await plain.update_one(spec, change)
+        assert ours_result.modified_count == plain_result.modified_count, spec
+        push, shown = {"$push": {"log": 1}}, {"log": 1, "n": 1}
+        after = await ours.find_one_and_update(spec, push, shown)
+        assert after == await plain.find_one_and_update(spec, push, shown), spec
+    assert await ours.find({}).to_list(None) == await plain.find({}).to_list(None)
+    for spec in FILTERS:
+        assert (await ours.delete_one(spec)).deleted_count == (
+            await plain.delete_one(spec)
+        ).deleted_count, spec
+    assert await ours.find({}).to_list(None) == await plain.find({}).to_list(None)
+
+
+async def test_an_embedded_lookup_by_id_reads_no_other_document(
+    stores: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The signed-in read loads its caller by id: it must not cost more as users are added.
+    ours, _ = stores
+
+    def no_scan(_: CollectionStore) -> Iterator[Any]:
+        raise AssertionError("the whole collection was scanned")
+
+    monkeypatch.setattr(CollectionStore, "documents", property(no_scan))
+    found = await ours.find_one({"_id": "a", "sessions.s1.expires_at": {"$gt": NOW}}, {"n": 1})
+    assert found == {"_id": "a", "n": 1}
+    assert await ours.find_one({"_id": "b", "n": 1}) is None
+    assert (await ours.update_one({"_id": "b"}, {"$set": {"n": 9}})).modified_count == 1
 
 
 async def test_collection_handles_follow_the_connected_database(tmp_path: Path) -> None:
