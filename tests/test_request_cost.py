@@ -8,15 +8,19 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from bson import ObjectId
 from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
+from mongomock.collection import Collection as MongomockCollection
 from mongomock.store import CollectionStore
 from mongomock_motor import AsyncMongoMockClient
 
 from config.db import Database
+from models.users import Role
 from tests.conftest import make_settings
+from tests.factories import signed_in
 
 
 def _dependency_calls(dependant: Any) -> Iterator[Any]:
@@ -168,3 +172,52 @@ async def test_collection_handles_follow_the_connected_database(tmp_path: Path) 
         with database.connected(make_settings(tmp_path, MONGO_DB_URI=None), "second"):
             assert await database.collection("things").find_one({"_id": "a"}) is None
         assert await database.collection("things").find_one({"_id": "a"}) == {"_id": "a"}
+
+
+ORGS = "/api/housing-orgs"
+
+
+async def test_the_orgs_list_total_is_right_on_every_kind_of_page(
+    client: httpx.AsyncClient,
+) -> None:
+    staff = await signed_in(client, Role.COORDINATOR)
+    for i in range(5):
+        body = {"orgName": f"org {i}", "programs": [{"programName": f"p{i}"}]}
+        assert (await client.post(ORGS, json=body, headers=staff.headers)).status_code == 201
+    pages = {  # (limit, offset): (names on the page, total)
+        (20, 0): (["org 0", "org 1", "org 2", "org 3", "org 4"], 5),  # partial first page
+        (5, 0): (["org 0", "org 1", "org 2", "org 3", "org 4"], 5),  # exactly full
+        (2, 0): (["org 0", "org 1"], 5),  # full, more follow
+        (2, 4): (["org 4"], 5),  # partial last page
+        (2, 5): ([], 5),  # just past the end
+        (2, 50): ([], 5),  # far past the end
+    }
+    for (limit, offset), (names, total) in pages.items():
+        response = await client.get(f"{ORGS}?limit={limit}&offset={offset}", headers=staff.headers)
+        body = response.json()
+        assert [o["orgName"] for o in body["items"]] == names, (limit, offset)
+        assert body["total"] == total, (limit, offset)
+    first = (await client.get(ORGS, headers=staff.headers)).json()["items"][0]
+    assert set(first) == {"id", "orgName", "programs"}
+    assert [set(p) for p in first["programs"]] == [{"id", "programName"}]
+    assert first["programs"][0]["programName"] == "p0"
+
+
+async def test_the_last_page_of_orgs_is_answered_without_counting(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The last page (full or not) tells the total; a count would read every org again.
+    staff = await signed_in(client, Role.COORDINATOR)
+    for name in ("one", "two"):
+        assert (await client.post(ORGS, json={"orgName": name}, headers=staff.headers)).is_success
+
+    def no_count(*_: Any, **__: Any) -> int:
+        raise AssertionError("counted")
+
+    monkeypatch.setattr(MongomockCollection, "count_documents", no_count)
+    body = (await client.get(ORGS, headers=staff.headers)).json()
+    assert (body["total"], len(body["items"])) == (2, 2)
+    body = (await client.get(f"{ORGS}?limit=2", headers=staff.headers)).json()  # exactly full
+    assert (body["total"], len(body["items"])) == (2, 2)
+    body = (await client.get(f"{ORGS}?limit=1&offset=1", headers=staff.headers)).json()
+    assert (body["total"], [o["orgName"] for o in body["items"]]) == (2, ["two"])
