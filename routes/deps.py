@@ -50,8 +50,6 @@ PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
     }
 )
 
-_bearer = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
-
 
 def is_public(request: Request) -> bool:
     """Whether the matched route is on the public list."""
@@ -71,32 +69,46 @@ def invalid_token_challenge(exc: APIError) -> str:
     return f'Bearer error="invalid_token", error_description="{description}"'
 
 
-async def authenticate(
-    request: Request, token: Annotated[str | None, Depends(_bearer)]
-) -> User | None:
-    """Installed on every route, and run once per request: who is calling.
+class _Authentication(OAuth2PasswordBearer):
+    """The bearer scheme that /docs signs in with, which also checks the token: one dependency
+    rather than the scheme and a function depending on it, since FastAPI solves every level of
+    a dependency chain again on each request."""
 
-    On a route that is not public it never returns None: without a token it raises 401
-    NotAuthenticated, and a bad token gives the 401 that says what is wrong with it. On a public
-    route it returns None when no usable token was sent (a stale header must not break sign-in).
-    """
-    public = is_public(request)
-    if not token:
-        if public:
-            return None
-        raise NotAuthenticated(headers={"WWW-Authenticate": "Bearer"})
-    try:
-        claims = tokens.verify_token(active_settings(), token)
-        user = await users.get_session_user(claims.user_id, claims.session_id)
-        if user.status == UserStatus.DELETING:  # an account being deleted is gone already
-            raise InvalidToken("The account this token belongs to no longer exists.")
-    except (InvalidToken, TokenExpired, SessionRevoked) as exc:
-        if public:
-            return None
-        exc.headers = {**(exc.headers or {}), "WWW-Authenticate": invalid_token_challenge(exc)}
-        raise
-    request.state.session_id = claims.session_id
-    return user
+    async def __call__(self, request: Request) -> User | None:  # type: ignore[override]
+        """Installed on every route, and run once per request: who is calling.
+
+        On a route that is not public it never returns None: without a token it raises 401
+        NotAuthenticated, and a bad token gives the 401 that says what is wrong with it. On a
+        public route it returns None when no usable token was sent (a stale header must not break
+        sign-in).
+        """
+        token = await super().__call__(request)
+        public = is_public(request)
+        if not token:
+            if public:
+                return None
+            raise NotAuthenticated(headers={"WWW-Authenticate": "Bearer"})
+        try:
+            claims = tokens.verify_token(active_settings(), token)
+            user = await users.get_session_user(claims.user_id, claims.session_id)
+            if user.status == UserStatus.DELETING:  # an account being deleted is gone already
+                raise InvalidToken("The account this token belongs to no longer exists.")
+        except (InvalidToken, TokenExpired, SessionRevoked) as exc:
+            if public:
+                return None
+            exc.headers = {
+                **(exc.headers or {}),
+                "WWW-Authenticate": invalid_token_challenge(exc),
+            }
+            raise
+        request.state.session_id = claims.session_id
+        return user
+
+
+# The scheme keeps the name it has always had in openapi.json.
+authenticate = _Authentication(
+    tokenUrl="/api/auth/token", auto_error=False, scheme_name="OAuth2PasswordBearer"
+)
 
 
 def require_roles(*roles: Role) -> Callable[[User], Awaitable[User]]:

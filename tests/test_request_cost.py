@@ -20,6 +20,7 @@ from mongomock_motor import AsyncMongoMockClient
 from config.db import Database
 from config.main import ROUTERS
 from models.users import Role
+from routes.deps import authenticate
 from tests.conftest import make_settings
 from tests.factories import signed_in
 from tests.routes_table import fill_path_params
@@ -242,3 +243,19 @@ def test_no_request_could_be_taken_by_routes_of_two_routers_so_their_order_chang
         for path in (fill_path_params(template), template.replace("{", "").replace("}", "")):
             routers = {i for _, regex, m, i in routes if m == method and regex.match(path)}
             assert len(routers) == 1, (method, path, routers)
+
+
+def test_the_sign_in_check_is_one_dependency_that_depends_on_nothing_else(app: FastAPI) -> None:
+    # FastAPI solves each level of a dependency chain on every request; the bearer scheme (which
+    # /docs signs in with) and the token check are one object, so a signed-in read solves one.
+    [route] = [
+        route
+        for route in iter_route_contexts(app.routes)
+        if route.path_format == "/api/users/current" and "GET" in (route.methods or ())
+    ]
+    checks = [dep for dep in route.dependant.dependencies if dep.call is authenticate]
+    assert checks
+    assert all(not dep.dependencies for dep in checks)
+    assert app.openapi()["paths"]["/api/users/current"]["get"]["security"] == [
+        {"OAuth2PasswordBearer": []}
+    ]
