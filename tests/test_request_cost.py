@@ -17,13 +17,16 @@ from mongomock.collection import Collection as MongomockCollection
 from mongomock.store import CollectionStore
 from mongomock_motor import AsyncMongoMockClient
 
-from config.db import Database
+from config.db import Database, db
 from config.main import ROUTERS
+from models.events import EventFilters
 from models.users import Role
 from routes.deps import authenticate
 from tests.conftest import make_settings
 from tests.factories import signed_in
 from tests.routes_table import fill_path_params
+from tests.test_events import create_event, event_body, iso
+from utils import events
 
 
 def _dependency_calls(dependant: Any) -> Iterator[Any]:
@@ -259,3 +262,39 @@ def test_the_sign_in_check_is_one_dependency_that_depends_on_nothing_else(app: F
     assert app.openapi()["paths"]["/api/users/current"]["get"]["security"] == [
         {"OAuth2PasswordBearer": []}
     ]
+
+
+async def test_embedded_discovery_pages_equal_the_sorted_query_of_a_real_server(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On the embedded store the list sorts only the matches' keys and reads the page by id; the
+    # path a real server takes (sorted find, count) runs here too, on mongomock, as the reference.
+    if not db.embedded:
+        pytest.skip("the embedded store's path")
+    staff = (await signed_in(client, Role.COORDINATOR)).headers
+    start = (datetime.now(UTC) + timedelta(days=1)).replace(microsecond=0)
+    for i in range(12):
+        place = {"title": f"p{i}", "latitude": 25.76 + i * 0.01, "longitude": -80.19 - i * 0.013}
+        body = event_body(
+            title=f"event {i} {'orientation' if i % 3 else 'picnic'}",
+            startsAt=iso(start + timedelta(hours=i % 4)),  # ties, broken by id
+            endsAt=iso(start + timedelta(hours=5)),
+            location=place,
+            public=i != 5,
+        )
+        assert (await client.post("/api/events", json=body, headers=staff)).status_code == 201
+    cancelled = await create_event(client, staff, title="cancelled orientation")
+    await client.post(f"/api/events/{cancelled['id']}/cancel", headers=staff)
+    searches = [
+        EventFilters(),
+        EventFilters(q="orientation"),
+        EventFilters(lat=25.8, lon=-80.25, radius_km=8),
+        EventFilters(lat=25.8, lon=-80.25, radius_km=8, q="orientation"),
+    ]
+    pages = [(20, 0), (5, 0), (5, 5), (5, 10), (3, 20)]
+    embedded = [await events.list_events(f, limit=n, offset=o) for f in searches for n, o in pages]
+    monkeypatch.setattr(db, "embedded", False)
+    reference = [await events.list_events(f, limit=n, offset=o) for f in searches for n, o in pages]
+    assert embedded == reference
+    assert any(len(page.items) == 5 and page.total > 5 for page in reference)
+    assert any(item.distance_km for page in reference for item in page.items)
