@@ -26,7 +26,7 @@ from tests.conftest import make_settings
 from tests.factories import signed_in
 from tests.routes_table import fill_path_params
 from tests.test_events import create_event, event_body, iso
-from utils import events
+from utils import events, housing_orgs
 
 
 def _dependency_calls(dependant: Any) -> Iterator[Any]:
@@ -298,3 +298,20 @@ async def test_embedded_discovery_pages_equal_the_sorted_query_of_a_real_server(
     assert embedded == reference
     assert any(len(page.items) == 5 and page.total > 5 for page in reference)
     assert any(item.distance_km for page in reference for item in page.items)
+
+
+async def test_embedded_orgs_pages_equal_the_sorted_query_of_a_real_server(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not db.embedded:
+        pytest.skip("the embedded store's path")
+    staff = await signed_in(client, Role.COORDINATOR)
+    names = ["zeta", "Äpfel", "abc", "ABD", "Ωmega", "a b", "ab", "Zulu", "émile", "1st", "_x"]
+    for name in names:
+        body = {"orgName": name, "programs": [{"programName": f"{name} program"}]}
+        assert (await client.post(ORGS, json=body, headers=staff.headers)).status_code == 201
+    pages = [(20, 0), (3, 0), (3, 3), (3, 9), (3, 11), (5, 30)]
+    embedded = [await housing_orgs.list_orgs(n, o) for n, o in pages]
+    monkeypatch.setattr(db, "embedded", False)
+    assert embedded == [await housing_orgs.list_orgs(n, o) for n, o in pages]
+    assert [org.org_name for org in embedded[0].items][:2] == ["1st", "_x"]

@@ -114,6 +114,18 @@ async def create_org(body: HousingOrgCreate) -> HousingOrg:
 
 async def list_orgs(limit: int = 20, offset: int = 0) -> Page[HousingOrg]:
     """A page of organisations in the order of their names."""
+    if db.embedded:
+        # mongomock copies every document before it cuts a page and sorts through slow comparison
+        # objects: one projected pass and Python's sort (code point order, MongoDB's order for
+        # strings) give the same page, and its total, for a fraction of that.
+        every = await _orgs().find({}, {**PUBLIC_FIELDS, "org_name_lower": 1}).to_list(None)
+        every.sort(key=lambda document: document["org_name_lower"])
+        return Page[HousingOrg](
+            items=[to_housing_org(d) for d in every[offset : offset + limit]],
+            total=len(every),
+            limit=limit,
+            offset=offset,
+        )
     # One more than the page: when it is not there, this page is the last one and tells the total
     # without a count, which would read every organisation a second time.
     cursor = _orgs().find({}, PUBLIC_FIELDS).sort(ORGS_ORDER).skip(offset).limit(limit + 1)
