@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 from uuid import uuid4
 
+from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, GEOSPHERE, IndexModel
 from pymongo.errors import ConnectionFailure, NetworkTimeout, PyMongoError
 
@@ -183,6 +184,37 @@ class GuardedCollection:
         return attr
 
 
+def _find_ids_directly(collection: Any) -> None:
+    """Let an embedded (mongomock) collection find a filter's exact `_id` without a scan.
+
+    mongomock answers `{"_id": x, ...}` by testing every document of the collection, so the
+    signed-in read, which loads the caller by id, grew with the number of users. Documents are
+    stored keyed by their `_id`, so for a string or ObjectId `_id` the one candidate is looked up
+    and the whole filter is still tested on it by mongomock: the answer is the scan's answer
+    (tests/test_request_cost.py compares them). Everything after choosing the candidates (sort,
+    projection, copies, updates) stays mongomock's own.
+    """
+    from mongomock.filtering import filter_applies  # pylint: disable=import-outside-toplevel
+
+    inner = vars(collection).get("_AsyncMongoMockCollection__collection")
+    if inner is None:  # another mongomock-motor layout: keep the plain scan
+        return
+    scan = inner._iter_documents  # pylint: disable=protected-access
+    store = inner._store  # pylint: disable=protected-access
+
+    def iter_documents(spec: Any) -> Iterator[Any]:
+        key = spec.get("_id") if isinstance(spec, dict) else None
+        if type(key) not in (str, ObjectId):  # pylint: disable=unidiomatic-typecheck
+            return scan(spec)
+        try:
+            document = store[key]  # expires TTL-indexed documents first, as the scan does
+        except KeyError:
+            return iter(())
+        return iter((document,) if filter_applies(spec, document) else ())
+
+    inner._iter_documents = iter_documents  # pylint: disable=protected-access
+
+
 class Database:
     """Holds the client and the database; `collection()` is the way in for utils modules."""
 
@@ -195,6 +227,11 @@ class Database:
         self.geo_operators = False
         self.name = ""
         self.guard = _Guard(embedded=True, timeout_seconds=5.0)
+        # Collection handles of `_handles_of` (the database they belong to): a fresh handle costs
+        # microseconds on every database operation (mongomock copies its collection object).
+        self._handles: dict[str, GuardedCollection] = {}
+        self._handles_of: Any = None
+        self._handles_guard: _Guard | None = None
 
     def connect(self, settings: Settings, database_name: str | None = None) -> None:
         """Create the client (lazily connecting; no I/O happens here)."""
@@ -218,7 +255,15 @@ class Database:
         """The named collection, ready for async operations."""
         if self.database is None:
             raise RuntimeError("the database is not connected; is the app's lifespan running?")
-        return GuardedCollection(self.database[name], self.guard)
+        if self._handles_of is not self.database or self._handles_guard is not self.guard:
+            self._handles, self._handles_of, self._handles_guard = {}, self.database, self.guard
+        handle = self._handles.get(name)
+        if handle is None:
+            raw = self.database[name]
+            if self.embedded:
+                _find_ids_directly(raw)
+            handle = self._handles[name] = GuardedCollection(raw, self.guard)
+        return handle
 
     async def ping(self) -> None:
         """One round trip to the server; raises a PyMongoError when it cannot be reached."""

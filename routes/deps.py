@@ -52,13 +52,11 @@ PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
     }
 )
 
-_bearer = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
-
 
 def is_public(request: Request) -> bool:
     """Whether the matched route is on the public list."""
-    route = request.scope.get("route")
-    path = getattr(route, "path_format", request.url.path)
+    # The scope's path, not request.url.path: building a URL costs microseconds on every request.
+    path = getattr(request.scope.get("route"), "path_format", None) or request.scope["path"]
     return (request.method, path) in PUBLIC_ROUTES
 
 
@@ -73,32 +71,46 @@ def invalid_token_challenge(exc: APIError) -> str:
     return f'Bearer error="invalid_token", error_description="{description}"'
 
 
-async def authenticate(
-    request: Request, token: Annotated[str | None, Depends(_bearer)]
-) -> User | None:
-    """Installed on every route, and run once per request: who is calling.
+class _Authentication(OAuth2PasswordBearer):
+    """The bearer scheme that /docs signs in with, which also checks the token: one dependency
+    rather than the scheme and a function depending on it, since FastAPI solves every level of
+    a dependency chain again on each request."""
 
-    On a route that is not public it never returns None: without a token it raises 401
-    NotAuthenticated, and a bad token gives the 401 that says what is wrong with it. On a public
-    route it returns None when no usable token was sent (a stale header must not break sign-in).
-    """
-    public = is_public(request)
-    if not token:
-        if public:
-            return None
-        raise NotAuthenticated(headers={"WWW-Authenticate": "Bearer"})
-    try:
-        claims = tokens.verify_token(active_settings(), token)
-        user = await users.get_session_user(claims.user_id, claims.session_id)
-        if user.status == UserStatus.DELETING:  # an account being deleted is gone already
-            raise InvalidToken("The account this token belongs to no longer exists.")
-    except (InvalidToken, TokenExpired, SessionRevoked) as exc:
-        if public:
-            return None
-        exc.headers = {**(exc.headers or {}), "WWW-Authenticate": invalid_token_challenge(exc)}
-        raise
-    request.state.session_id = claims.session_id
-    return user
+    async def __call__(self, request: Request) -> User | None:  # type: ignore[override]
+        """Installed on every route, and run once per request: who is calling.
+
+        On a route that is not public it never returns None: without a token it raises 401
+        NotAuthenticated, and a bad token gives the 401 that says what is wrong with it. On a
+        public route it returns None when no usable token was sent (a stale header must not break
+        sign-in).
+        """
+        token = await super().__call__(request)
+        public = is_public(request)
+        if not token:
+            if public:
+                return None
+            raise NotAuthenticated(headers={"WWW-Authenticate": "Bearer"})
+        try:
+            claims = tokens.verify_token(active_settings(), token)
+            user = await users.get_session_user(claims.user_id, claims.session_id)
+            if user.status == UserStatus.DELETING:  # an account being deleted is gone already
+                raise InvalidToken("The account this token belongs to no longer exists.")
+        except (InvalidToken, TokenExpired, SessionRevoked) as exc:
+            if public:
+                return None
+            exc.headers = {
+                **(exc.headers or {}),
+                "WWW-Authenticate": invalid_token_challenge(exc),
+            }
+            raise
+        request.state.session_id = claims.session_id
+        return user
+
+
+# The scheme keeps the name it has always had in openapi.json.
+authenticate = _Authentication(
+    tokenUrl="/api/auth/token", auto_error=False, scheme_name="OAuth2PasswordBearer"
+)
 
 
 def require_roles(*roles: Role) -> Callable[[User], Awaitable[User]]:
@@ -112,12 +124,12 @@ def require_roles(*roles: Role) -> Callable[[User], Awaitable[User]]:
     return check
 
 
-def session_id(request: Request) -> str:
+async def session_id(request: Request) -> str:
     """The id of the caller's session (for sign-out and password changes)."""
     return str(request.state.session_id)
 
 
-def client_address(request: Request) -> str | None:
+async def client_address(request: Request) -> str | None:
     """The caller's address, for rate limits: behind trusted proxies, the X-Forwarded-For entry
     the proxy appended (routes.http.middleware.ForwardedClientMiddleware), never one the client
     wrote."""
@@ -135,15 +147,23 @@ ClientAddress = Annotated[str | None, Depends(client_address)]
 
 
 class Pagination:
-    """`limit` (1–100, default 20) and `offset` (≥ 0) query parameters."""
+    """`limit` and `offset`, as the `pagination` dependency read them."""
 
-    def __init__(
-        self,
-        limit: Annotated[int, Query(ge=1, le=100, description="Items per page.")] = 20,
-        offset: Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip.")] = 0,
-    ) -> None:
+    def __init__(self, limit: int = 20, offset: int = 0) -> None:
         self.limit = limit
         self.offset = offset
 
 
-Paging = Annotated[Pagination, Depends()]
+async def pagination(
+    limit: Annotated[int, Query(ge=1, le=100, description="Items per page.")] = 20,
+    offset: Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip.")] = 0,
+) -> Pagination:
+    """`limit` (1–100, default 20) and `offset` (≥ 0) query parameters.
+
+    An async function, not the class itself: FastAPI runs a plain callable in a worker thread,
+    which cost every paginated request a thread hand-off.
+    """
+    return Pagination(limit, offset)
+
+
+Paging = Annotated[Pagination, Depends(pagination)]

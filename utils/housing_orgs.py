@@ -32,6 +32,10 @@ from utils.pure.deletion import ForgetUser
 ORGS_ORDER = [("org_name_lower", 1)]
 
 
+# What to_housing_org reads: the list copies nothing else out of the store.
+PUBLIC_FIELDS = {"org_name": 1, "programs.id": 1, "programs.program_name": 1}
+
+
 def _orgs() -> Any:
     return db.collection("housing_orgs")
 
@@ -104,8 +108,27 @@ async def create_org(body: HousingOrgCreate) -> tuple[HousingOrg, bool]:
 
 async def list_orgs(limit: int = 20, offset: int = 0) -> Page[HousingOrg]:
     """A page of organisations in the order of their names."""
+    if db.embedded:
+        # mongomock copies every document before it cuts a page and sorts through slow comparison
+        # objects: one projected pass and Python's sort (code point order, MongoDB's order for
+        # strings) give the same page, and its total, for a fraction of that.
+        every = await _orgs().find({}, {**PUBLIC_FIELDS, "org_name_lower": 1}).to_list(None)
+        every.sort(key=lambda document: document["org_name_lower"])
+        return Page[HousingOrg](
+            items=[to_housing_org(d) for d in every[offset : offset + limit]],
+            total=len(every),
+            limit=limit,
+            offset=offset,
+        )
     return await page_of(
-        _orgs(), {}, ORGS_ORDER, to_housing_org, HousingOrg, limit=limit, offset=offset
+        _orgs(),
+        {},
+        ORGS_ORDER,
+        to_housing_org,
+        HousingOrg,
+        limit=limit,
+        offset=offset,
+        projection=PUBLIC_FIELDS,
     )
 
 

@@ -25,9 +25,15 @@ async def page_of(
 ) -> Page[ItemT]:
     """`limit` documents from `offset` in `order` (which must end in a unique key, so pages
     neither repeat nor skip), converted, and the count of all that match `query`."""
-    total = await collection.count_documents(query)
     cursor = collection.find(query, projection) if projection else collection.find(query)
-    documents = await cursor.sort(order).skip(offset).limit(limit).to_list(None)
+    # One more than the page: when it is not there, this page is the last one and tells the total
+    # without a count, which would read every match a second time.
+    documents = await cursor.sort(order).skip(offset).limit(limit + 1).to_list(None)
+    if len(documents) <= limit and (documents or offset == 0):
+        total = offset + len(documents)
+    else:
+        total = await collection.count_documents(query)
+    documents = documents[:limit]
     return Page[item_type](  # type: ignore[valid-type]
         items=[convert(document) for document in documents],
         total=total,
