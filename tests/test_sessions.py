@@ -26,6 +26,7 @@ from models.commons import utcnow
 from tests.conftest import assert_error
 from tests.factories import PASSWORD, last_code, make_user, sign_in
 from utils import users
+from utils.pure import sessions as session_rules
 from utils.pure import tokens
 
 NEW_PASSWORD = "An0ther-pass!"
@@ -144,7 +145,7 @@ async def test_without_the_grace_parallel_refreshes_revoke_the_session(
     client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The deliberately racy variant: every non-current token is taken for a replay.
-    monkeypatch.setattr(users, "REFRESH_GRACE", timedelta(0))
+    monkeypatch.setattr(session_rules, "REFRESH_GRACE", timedelta(0))
     me = await sign_in(client, (await make_user("guest")).email)
     answers = await _parallel(client, [me.refresh_cookie] * 8)
     assert any(r.status_code == 401 for r in answers), "the race should show without the grace"
@@ -155,7 +156,7 @@ async def test_remembering_one_rotation_is_not_enough_for_stragglers_of_two_wave
     client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The variant that keeps only the latest rotation: a straggler two generations old is revoked.
-    monkeypatch.setattr(users, "ROTATIONS_REMEMBERED", 1)
+    monkeypatch.setattr(session_rules, "ROTATIONS_REMEMBERED", 1)
     me = await sign_in(client, (await make_user("guest")).email)
     newer = await _refresh(client, me.refresh_cookie)
     answers = await _parallel(client, [newer, me.refresh_cookie] * 4)
@@ -344,7 +345,7 @@ async def test_a_password_reset_ends_every_refresh_token(
 async def test_a_user_keeps_the_newest_sessions_only(app: FastAPI) -> None:
     del app  # the running app's database
     user = await make_user("guest")
-    count = users.MAX_SESSIONS_PER_USER + 2
+    count = session_rules.MAX_SESSIONS_PER_USER + 2
     opened = [(await users.open_session(user.id))[0] for _ in range(count)]
     for session_id in opened[:2]:
         with pytest.raises(SessionRevoked):

@@ -6,7 +6,7 @@ calling (user + live session) is a single `find_one`, and every change to a sess
 update on exact paths (no positional `$`, which the embedded store applies to the wrong element).
 """
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from pymongo import ReturnDocument
@@ -18,22 +18,13 @@ from config.settings import active_settings
 from models.commons import Page, new_id, utcnow
 from models.users import Role, User, UserDocument, UserStatus
 from utils.pages import page_of
+from utils.pure import sessions as session_rules
 from utils.pure import tokens
 from utils.pure.deletion import ForgetUser
-from utils.pure.search import words_condition
+from utils.pure.user_queries import LIVE, USERS_ORDER, list_users_query, with_roles_query
 
 # What never leaves this module in a User: hashes, sessions and internal fields.
 PUBLIC_PROJECTION = {"password_hash": 0, "sessions": 0, "saved_event_ids": 0, "email_lower": 0}
-MAX_SESSIONS_PER_USER = 10
-# A refresh token rotated less than this long ago still refreshes its session: the web app sends
-# several refreshes at once with one cookie. After it, using the token again is a replay.
-REFRESH_GRACE = timedelta(seconds=30)
-# Rotation times each session remembers for that grace: enough for any honest client.
-ROTATIONS_REMEMBERED = 8
-# The order of the users list: newest first (the `created` and `role_created` indexes).
-USERS_ORDER = [("created_at", -1), ("_id", 1)]
-# Every read of users for others leaves out an account that is being deleted.
-LIVE: dict[str, Any] = {"status": {"$ne": UserStatus.DELETING}}
 
 
 def _users() -> Any:
@@ -179,29 +170,11 @@ async def _session_entry(user_id: str, session_id: str) -> dict[str, Any] | None
     return entry if isinstance(entry, dict) else None
 
 
-def _sessions_to_drop(sessions: dict[str, Any], now: datetime) -> list[str]:
-    """To make room for one more session: the expired ones, then the oldest beyond the limit."""
-    expired: list[str] = []
-    live: list[tuple[datetime, str]] = []
-    for session_id, entry in sessions.items():
-        if not tokens.is_session_id(session_id):
-            continue  # never written by this module, and unsafe in a field path
-        expires_at = entry.get("expires_at") if isinstance(entry, dict) else None
-        if not isinstance(expires_at, datetime) or expires_at <= now:
-            expired.append(session_id)
-        else:
-            live.append((entry.get("created_at") or expires_at, session_id))
-    # Stable: sessions opened in the same millisecond keep their stored (insertion) order.
-    live.sort(key=lambda item: item[0])
-    excess = max(0, len(live) - (MAX_SESSIONS_PER_USER - 1))
-    return expired + [session_id for _, session_id in live[:excess]]
-
-
 async def open_session(user_id: str) -> tuple[str, str]:
     """Start a session; returns (session id, refresh token). Keeps the newest sessions only.
 
-    Expired sessions and the oldest beyond MAX_SESSIONS_PER_USER go in the same update that adds
-    the new one.
+    Expired sessions and the oldest beyond MAX_SESSIONS_PER_USER (utils.pure.sessions) go in the
+    same update that adds the new one.
     """
     now = utcnow()
     session_id = new_id()
@@ -220,7 +193,7 @@ async def open_session(user_id: str) -> tuple[str, str]:
         )
         sessions = {}
     update: dict[str, Any] = {"$set": {f"sessions.{session_id}": entry}}
-    if dropped := _sessions_to_drop(sessions, now):
+    if dropped := session_rules.sessions_to_drop(sessions, now):
         update["$unset"] = {f"sessions.{dropped_id}": "" for dropped_id in dropped}
     await _users().update_one({"_id": user_id}, update)
     return session_id, tokens.new_refresh_token(active_settings(), user_id, session_id, 0)
@@ -245,7 +218,12 @@ async def rotate_session(refresh_token: str) -> tuple[User, str, str]:
         {"_id": user_id, f"{path}.generation": generation, f"{path}.expires_at": {"$gt": now}},
         {
             "$set": {f"{path}.generation": generation + 1, f"{path}.expires_at": now + lifetime},
-            "$push": {f"{path}.retired_at": {"$each": [now], "$slice": -ROTATIONS_REMEMBERED}},
+            "$push": {
+                f"{path}.retired_at": {
+                    "$each": [now],
+                    "$slice": -session_rules.ROTATIONS_REMEMBERED,
+                }
+            },
         },
         projection=PUBLIC_PROJECTION,
         return_document=ReturnDocument.AFTER,
@@ -266,20 +244,11 @@ async def rotate_session(refresh_token: str) -> tuple[User, str, str]:
     current = entry.get("generation")
     if not isinstance(current, int) or generation >= current:
         raise InvalidToken("This refresh token is not valid; sign in again.")
-    if _retired_within_grace(entry, current - generation, now):
+    if session_rules.retired_within_grace(entry, current - generation, now):
         current_token = tokens.new_refresh_token(settings, user_id, session_id, current)
         return to_user(document), session_id, current_token
     await revoke_session(user_id, session_id)
     raise InvalidToken("This refresh token was already used; sign in again.")
-
-
-def _retired_within_grace(entry: dict[str, Any], generations_ago: int, now: datetime) -> bool:
-    """Whether the generation that many rotations before the current one was retired within
-    REFRESH_GRACE (`retired_at` holds the latest rotation times, oldest first)."""
-    retired_at = entry.get("retired_at")
-    if not isinstance(retired_at, list) or generations_ago > len(retired_at):
-        return False
-    return bool(now - retired_at[-generations_ago] < REFRESH_GRACE)
 
 
 async def revoke_session(user_id: str, session_id: str) -> None:
@@ -302,19 +271,6 @@ async def update_profile(user_id: str, changes: dict[str, Any]) -> User:
     if document is None:
         raise UserNotFound()
     return to_user(document)
-
-
-def list_users_query(role: Role | None, q: str | None) -> dict[str, Any]:
-    """The filter of the users list (sorted by USERS_ORDER): by role and words in the name or
-    e-mail. Pure, so a test can explain it on a server."""
-    query: dict[str, Any] = dict(LIVE)
-    if role is not None:
-        query["role"] = role
-    if q and q.strip():
-        query["$and"] = words_condition(
-            q, ("first_name", "middle_name", "last_name", "email_lower")
-        )
-    return query
 
 
 async def list_users(
@@ -382,11 +338,6 @@ async def saved_event_ids(user_id: str) -> list[str]:
     """The ids of the events this user saved."""
     document = await _users().find_one({"_id": user_id}, {"saved_event_ids": 1})
     return list(document.get("saved_event_ids", [])) if document else []
-
-
-def with_roles_query(roles: list[Role]) -> dict[str, Any]:
-    """The filter of users with one of these roles (the dashboard's reconciliation). Pure."""
-    return {"role": {"$in": [str(r) for r in roles]}, **LIVE}
 
 
 _PRIVATE_FIELDS = frozenset(key for key, shown in PUBLIC_PROJECTION.items() if not shown)
