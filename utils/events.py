@@ -61,7 +61,7 @@ from utils.pure.event_rules import (
     to_event,
     visible_condition,
 )
-from utils.pure.geo import haversine_km
+from utils.pure.geo import within_radius
 from utils.pure.roles import is_staff
 
 log = logging.getLogger("hosthome.events")
@@ -149,13 +149,9 @@ async def _embedded_discovery(
     ranked: list[tuple[float | None, dict[str, Any]]]
     if near:
         assert filters.lat is not None and filters.lon is not None and filters.radius_km is not None
-        close: list[tuple[float, dict[str, Any]]] = []
-        for key in keys[:MAX_DISTANCE_CANDIDATES]:
-            longitude, latitude = key["location"]["coordinates"]
-            km = haversine_km(filters.lat, filters.lon, latitude, longitude)
-            if km <= filters.radius_km:
-                close.append((km, key))
-        close.sort(key=lambda pair: (pair[0], pair[1]["starts_at"], pair[1]["_id"]))
+        close = within_radius(
+            keys[:MAX_DISTANCE_CANDIDATES], filters.lat, filters.lon, filters.radius_km
+        )
         ranked = list(close)
     else:
         ranked = [(None, key) for key in keys]
@@ -192,13 +188,7 @@ async def list_events(filters: EventFilters, *, limit: int = 20, offset: int = 0
         .limit(MAX_DISTANCE_CANDIDATES)
         .to_list(None)
     )
-    near = []
-    for document in candidates:
-        longitude, latitude = document["location"]["coordinates"]
-        distance = haversine_km(filters.lat, filters.lon, latitude, longitude)
-        if distance <= filters.radius_km:
-            near.append((distance, document))
-    near.sort(key=lambda pair: (pair[0], pair[1]["starts_at"], pair[1]["_id"]))
+    near = within_radius(candidates, filters.lat, filters.lon, filters.radius_km)
     page = near[offset : offset + limit]
     items = [to_event(document, now, distance) for distance, document in page]
     return Page[Event](items=items, total=len(near), limit=limit, offset=offset)

@@ -63,3 +63,18 @@ def distance_conditions(
         radians = radius_km / EARTH_RADIUS_KM + GEO_MARGIN_RADIANS
         return [{"location": {"$geoWithin": {"$centerSphere": [[lon, lat], radians]}}}]
     return bounding_box(lat, lon, radius_km)
+
+
+def within_radius(
+    documents: list[dict[str, Any]], lat: float, lon: float, radius_km: float
+) -> list[tuple[float, dict[str, Any]]]:
+    """The events (stored documents with GeoJSON `location`) within `radius_km` of the point, with
+    their distances, nearest first; ties by start time, then id, so pages are stable."""
+    near = []
+    for document in documents:
+        longitude, latitude = document["location"]["coordinates"]
+        km = haversine_km(lat, lon, latitude, longitude)
+        if km <= radius_km:
+            near.append((km, document))
+    near.sort(key=lambda pair: (pair[0], pair[1]["starts_at"], pair[1]["_id"]))
+    return near
