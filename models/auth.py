@@ -100,7 +100,8 @@ class NewPassword(APIModel):
     @field_validator("confirm_password")
     @classmethod
     def _confirmed(cls, value: str | None, info: ValidationInfo) -> str | None:
-        if value is not None and value != info.data.get("password"):
+        # Compared only with a valid password: an invalid one has its own error already.
+        if value is not None and "password" in info.data and value != info.data["password"]:
             raise ValueError("The passwords do not match.")
         return value
 

@@ -43,6 +43,10 @@ async def create_admin(email: str, first_name: str, last_name: str | None, passw
 
 async def _main(args: argparse.Namespace) -> int:
     settings = get_settings()
+    if settings.embedded:
+        # The in-memory store lives in this process only: the admin would be gone on exit.
+        print("refused: set MONGO_DB_URI (the embedded store keeps nothing)", file=sys.stderr)
+        return 2
     password = os.environ.get("ADMIN_PASSWORD") or getpass.getpass("Password for the admin: ")
     with activated(settings), db.connected(settings):
         await db.ensure_indexes()

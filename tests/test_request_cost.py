@@ -13,7 +13,6 @@ import pytest
 from bson import ObjectId
 from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
-from mongomock.collection import Collection as MongomockCollection
 from mongomock.store import CollectionStore
 from mongomock_motor import AsyncMongoMockClient
 
@@ -216,10 +215,20 @@ async def test_the_last_page_of_orgs_is_answered_without_counting(
     for name in ("one", "two"):
         assert (await client.post(ORGS, json={"orgName": name}, headers=staff.headers)).is_success
 
-    def no_count(*_: Any, **__: Any) -> int:
-        raise AssertionError("counted")
+    class NoCount:
+        """The orgs collection, on either store, refusing to count."""
 
-    monkeypatch.setattr(MongomockCollection, "count_documents", no_count)
+        def __init__(self, inner: Any) -> None:
+            self.inner = inner
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.inner, name)
+
+        async def count_documents(self, *_: Any, **__: Any) -> int:
+            raise AssertionError("counted")
+
+    orgs = housing_orgs._orgs  # pylint: disable=protected-access
+    monkeypatch.setattr(housing_orgs, "_orgs", lambda: NoCount(orgs()))
     # The sorted query a real server runs (the embedded store's own path never counts).
     monkeypatch.setattr(db, "embedded", False)
     body = (await client.get(ORGS, headers=staff.headers)).json()

@@ -9,7 +9,7 @@ import asyncio
 import base64
 import hashlib
 import hmac
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
@@ -24,27 +24,12 @@ from config.errors import InvalidToken, SessionRevoked
 from config.settings import Settings
 from models.commons import utcnow
 from tests.conftest import assert_error
-from tests.factories import PASSWORD, last_code, make_user, sign_in
+from tests.factories import PASSWORD, Clock, last_code, make_user, sign_in
 from utils import users
 from utils.pure import sessions as session_rules
 from utils.pure import tokens
 
 NEW_PASSWORD = "An0ther-pass!"
-
-
-class Clock:
-    """A movable clock for utils.users: session expiry, rotation times and the grace read it."""
-
-    def __init__(self) -> None:
-        self.offset = timedelta(0)
-
-    def now(self) -> datetime:
-        """The real time plus the offset."""
-        return utcnow() + self.offset
-
-    def advance(self, delta: timedelta) -> None:
-        """Move the clock forward."""
-        self.offset += delta
 
 
 @pytest.fixture

@@ -318,10 +318,10 @@ async def is_live(user_id: str) -> bool:
 
 
 async def delete_user(user_id: str) -> None:
-    """Remove the user document (and with it every session and saved event)."""
-    result = await _users().delete_one({"_id": user_id})
-    if result.deleted_count == 0:
-        raise UserNotFound()
+    """Remove the user document (and with it every session and saved event). Idempotent, as every
+    step of a deletion is: two overlapping deletions both finish; mark_deleting already answers
+    UserNotFound for a user who never existed."""
+    await _users().delete_one({"_id": user_id})
 
 
 async def save_event(user_id: str, event_id: str) -> None:

@@ -19,22 +19,21 @@ from uuid import uuid4
 from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn_worker import UvicornWorker
 
+from config import errors
+from config.context import request_id_var
 from config.settings import get_settings
+from routes.http.error_responses import error_body
 
 
 def _timeout_response() -> bytes:
     """A 408 in the shared error shape, as raw bytes (no request was parsed to answer via h11)."""
     request_id = uuid4().hex
-    message = "The request headers did not arrive in time."
-    body = json.dumps(
-        {
-            "message": message,
-            "code": "RequestTimeout",
-            "status": 408,
-            "requestId": request_id,
-            "detail": {"code": "RequestTimeout", "message": message},
-        }
-    ).encode()
+    token = request_id_var.set(request_id)
+    try:
+        error = errors.RequestTimeout("The request headers did not arrive in time.")
+        body = json.dumps(error_body(error.status_code, error.code, error.detail)).encode()
+    finally:
+        request_id_var.reset(token)
     head = (
         "HTTP/1.1 408 Request Timeout\r\n"
         "content-type: application/json\r\n"
